@@ -1,0 +1,47 @@
+{% macro coverage_deltas(activity_cte, partition_by, member, date_column, window_days) %}
+    {#-
+        For "distinct members with activity in the trailing window of window_days days",
+        emit one row per (partition, change date) with the change in that count: +1 on the
+        day a member's coverage starts, -1 on the day after it ends. A member active on day a
+        covers days a .. a + window_days - 1; nearby activity days merge into one run.
+        The running sum of `delta` up to day d equals the distinct members active in
+        d - window_days + 1 .. d, without a date x member cross join.
+        activity_cte must hold at most one row per (partition, member, date).
+    -#}
+    {%- if window_days | int < 1 -%}
+        {{ exceptions.raise_compiler_error("coverage_deltas: window_days must be a whole number of days >= 1, got " ~ window_days) }}
+    {%- endif -%}
+    with ordered as (
+        select
+            {{ partition_by }},
+            {{ member }},
+            {{ date_column }} as activity_date,
+            lag({{ date_column }}) over (
+                partition by {{ partition_by }}, {{ member }} order by {{ date_column }}
+            ) as previous_date,
+            lead({{ date_column }}) over (
+                partition by {{ partition_by }}, {{ member }} order by {{ date_column }}
+            ) as next_date
+        from {{ activity_cte }}
+    ),
+
+    starts as (
+        select {{ partition_by }}, activity_date as delta_date, 1 as delta
+        from ordered
+        where previous_date is null or {{ days_between('previous_date', 'activity_date') }} >= {{ window_days }}
+    ),
+
+    ends as (
+        select {{ partition_by }}, {{ date_add_days('activity_date', window_days) }} as delta_date, -1 as delta
+        from ordered
+        where next_date is null or {{ days_between('activity_date', 'next_date') }} >= {{ window_days }}
+    )
+
+    select {{ partition_by }}, delta_date, sum(delta) as delta
+    from (
+        select * from starts
+        union all
+        select * from ends
+    ) as changes
+    group by {{ partition_by }}, delta_date
+{%- endmacro %}

@@ -1,0 +1,225 @@
+-- One row per account and history day on which it was a customer, with every input of the
+-- health score as that day would have seen it. Built as a timeline of changes per account
+-- (a user's 30-day coverage starts, an invoice falls overdue, ...) whose running sums give
+-- each day's values, so a day never reads anything dated after it.
+{%- set short_w = var('window_short_days') %}
+{%- set long_w = var('window_long_days') %}
+{%- set freq_w = var('frequency_window_days') %}
+with
+
+customer_days as (
+
+    select * from {{ ref('int_customer_days') }}
+
+),
+
+user_days as (
+
+    select * from {{ ref('int_user_account_days') }}
+
+),
+
+active_user_days as (
+
+    select account_id, user_id, activity_date
+    from user_days
+    where count_meaningful_events > 0
+
+),
+
+account_days as (
+
+    select
+        account_id,
+        activity_date,
+        count(distinct case when count_meaningful_events > 0 then user_id end) as count_active_users,
+        sum(count_events) as count_events,
+        sum(count_meaningful_events) as count_meaningful_events,
+        sum(sum_points) as sum_points
+    from user_days
+    group by account_id, activity_date
+
+),
+
+account_feature_days as (
+
+    select distinct account_id, feature, used_date
+    from {{ ref('int_user_feature_days') }}
+
+),
+
+milestones_reached as (
+
+    select account_id, milestone, min(completed_date) as completed_date
+    from {{ ref('int_user_milestone_completions') }}
+    group by account_id, milestone
+
+),
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+invoices as (
+
+    select * from {{ ref('stg_billing__invoices') }}
+
+),
+
+timeline as (
+
+    -- distinct users with a meaningful event in the short and long windows
+    select account_id, delta_date, delta as d_users_short, 0 as d_users_long, 0 as d_features,
+        0 as d_milestones, 0 as d_points, 0 as d_meaningful, 0 as d_active_days,
+        0 as d_open_urgent, 0 as d_bad_csat, 0 as d_overdue, cast(null as date) as active_date
+    from ({{ coverage_deltas('active_user_days', 'account_id', 'user_id', 'activity_date', short_w) }}) as short_window
+
+    union all
+    select account_id, delta_date, 0, delta, 0, 0, 0, 0, 0, 0, 0, 0, cast(null as date)
+    from ({{ coverage_deltas('active_user_days', 'account_id', 'user_id', 'activity_date', long_w) }}) as long_window
+
+    -- distinct key features used (any mapped event) in the long window
+    union all
+    select account_id, delta_date, 0, 0, delta, 0, 0, 0, 0, 0, 0, 0, cast(null as date)
+    from ({{ coverage_deltas('account_feature_days', 'account_id', 'feature', 'used_date', long_w) }}) as features
+
+    -- milestones reached so far
+    union all
+    select account_id, completed_date, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, cast(null as date)
+    from milestones_reached
+
+    -- engagement points, meaningful events and active days in their windows
+    union all
+    select account_id, activity_date, 0, 0, 0, 0, sum_points, count_meaningful_events,
+        case when count_active_users > 0 then 1 else 0 end, 0, 0, 0,
+        case when count_active_users > 0 then activity_date end
+    from account_days
+    union all
+    select account_id, {{ date_add_days('activity_date', long_w) }}, 0, 0, 0, 0, -sum_points,
+        -count_meaningful_events, 0, 0, 0, 0, cast(null as date)
+    from account_days
+    union all
+    select account_id, {{ date_add_days('activity_date', freq_w) }}, 0, 0, 0, 0, 0, 0,
+        -1, 0, 0, 0, cast(null as date)
+    from account_days
+    where count_active_users > 0
+
+    -- high and urgent tickets open at the end of the day
+    union all
+    select account_id, cast(created_at as date), 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, cast(null as date)
+    from tickets
+    where is_high_priority and created_at is not null
+    union all
+    select account_id, cast(solved_at as date), 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, cast(null as date)
+    from tickets
+    where is_high_priority and created_at is not null and solved_at is not null
+
+    -- tickets rated bad, counted for 90 days from when they were solved
+    union all
+    select account_id, cast(solved_at as date), 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, cast(null as date)
+    from tickets
+    where satisfaction = 'bad' and solved_at is not null
+    union all
+    select account_id, {{ date_add_days('cast(solved_at as date)', var('bad_csat_window_days')) }},
+        0, 0, 0, 0, 0, 0, 0, 0, -1, 0, cast(null as date)
+    from tickets
+    where satisfaction = 'bad' and solved_at is not null
+
+    -- invoices overdue: from the day after the due date until the day paid
+    union all
+    select account_id, {{ date_add_days('due_date', 1) }}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, cast(null as date)
+    from invoices
+    where not is_void and due_date is not null and (paid_date is null or paid_date > due_date)
+    union all
+    select account_id, paid_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, cast(null as date)
+    from invoices
+    where not is_void and due_date is not null and paid_date > due_date
+
+    -- every customer day, so each has a row to carry the running values
+    union all
+    select account_id, as_of_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, cast(null as date)
+    from customer_days
+
+),
+
+per_day as (
+
+    select
+        account_id,
+        delta_date,
+        sum(d_users_short) as d_users_short,
+        sum(d_users_long) as d_users_long,
+        sum(d_features) as d_features,
+        sum(d_milestones) as d_milestones,
+        sum(d_points) as d_points,
+        sum(d_meaningful) as d_meaningful,
+        sum(d_active_days) as d_active_days,
+        sum(d_open_urgent) as d_open_urgent,
+        sum(d_bad_csat) as d_bad_csat,
+        sum(d_overdue) as d_overdue,
+        max(active_date) as active_date
+    from timeline
+    where delta_date <= {{ as_of_date() }}
+    group by account_id, delta_date
+
+),
+
+running as (
+
+    select
+        account_id,
+        delta_date as as_of_date,
+        sum(d_users_short) over running_window as active_users_7d,
+        sum(d_users_long) over running_window as active_users_30d,
+        sum(d_features) over running_window as count_features_used_30d,
+        sum(d_milestones) over running_window as count_milestones_completed,
+        sum(d_points) over running_window as sum_points_30d,
+        sum(d_meaningful) over running_window as count_meaningful_events_30d,
+        sum(d_active_days) over running_window as count_active_days_28d,
+        sum(d_open_urgent) over running_window as count_open_urgent_tickets,
+        sum(d_bad_csat) over running_window as count_bad_csat_90d,
+        sum(d_overdue) over running_window as count_overdue_invoices,
+        max(active_date) over running_window as last_active_date
+    from per_day
+    window running_window as (
+        partition by account_id order by delta_date rows between unbounded preceding and current row
+    )
+
+),
+
+final as (
+
+    select
+        customer_days.account_id,
+        customer_days.as_of_date,
+        coalesce(account_days.count_active_users, 0) as active_users_1d,
+        cast(running.active_users_7d as integer) as active_users_7d,
+        cast(running.active_users_30d as integer) as active_users_30d,
+        coalesce(account_days.count_events, 0) as count_events_1d,
+        coalesce(account_days.count_meaningful_events, 0) as count_meaningful_events_1d,
+        coalesce(account_days.sum_points, 0) as sum_points_1d,
+        cast(running.count_meaningful_events_30d as integer) as count_meaningful_events_30d,
+        cast(running.sum_points_30d as {{ type_double() }}) as sum_points_30d,
+        cast(running.count_active_days_28d as integer) as count_active_days_28d,
+        cast(running.count_features_used_30d as integer) as count_features_used_30d,
+        cast(running.count_milestones_completed as integer) as count_milestones_completed,
+        running.last_active_date,
+        {{ days_between('running.last_active_date', 'customer_days.as_of_date') }} as days_since_last_active,
+        cast(running.count_open_urgent_tickets as integer) as count_open_urgent_tickets,
+        cast(running.count_bad_csat_90d as integer) as count_bad_csat_90d,
+        cast(running.count_overdue_invoices as integer) as count_overdue_invoices
+    from customer_days
+    inner join running
+        on
+            customer_days.account_id = running.account_id
+            and customer_days.as_of_date = running.as_of_date
+    left join account_days
+        on
+            customer_days.account_id = account_days.account_id
+            and customer_days.as_of_date = account_days.activity_date
+
+)
+
+select * from final

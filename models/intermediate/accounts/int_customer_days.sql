@@ -1,0 +1,39 @@
+-- One row per account and day of the history window (D - history_days + 1 .. D) on which
+-- the account was a current customer: contract started on or before that day and not
+-- churned by it. churned_date decides membership only; no score reads it.
+with
+
+accounts as (
+
+    select
+        account_id,
+        contract_start_date,
+        churned_date
+    from {{ ref('stg_crm__accounts') }}
+
+),
+
+days as (
+
+    {{ dbt.date_spine(
+        datepart='day',
+        start_date=date_add_days(as_of_date(), 1 - var('history_days')),
+        end_date=date_add_days(as_of_date(), 1)
+    ) }}
+
+),
+
+customer_days as (
+
+    select
+        accounts.account_id,
+        cast(days.date_day as date) as as_of_date
+    from accounts
+    cross join days
+    where
+        accounts.contract_start_date <= cast(days.date_day as date)
+        and (accounts.churned_date is null or accounts.churned_date > cast(days.date_day as date))
+
+)
+
+select * from customer_days

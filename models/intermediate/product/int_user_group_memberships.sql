@@ -1,0 +1,48 @@
+-- Which account each user belonged to, and from when, as known on D.
+-- Group calls dated after D have no effect. Of several calls for a user at the same
+-- timestamp the latest received_at (then the greatest id) wins; the others never apply.
+with
+
+group_calls as (
+
+    select
+        user_id,
+        account_id,
+        grouped_at,
+        received_at,
+        group_call_id
+    from {{ ref('stg_segment__groups') }}
+    where
+        user_id is not null
+        and account_id is not null
+        and grouped_at is not null
+        and grouped_at <= {{ as_of_end_at() }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by user_id, grouped_at
+            order by received_at desc nulls last, group_call_id desc nulls last
+        ) as tie_rank
+    from group_calls
+
+),
+
+memberships as (
+
+    select
+        user_id,
+        account_id,
+        grouped_at as valid_from_at,
+        lead(grouped_at) over (partition by user_id order by grouped_at) as valid_to_at,
+        row_number() over (partition by user_id order by grouped_at) as membership_number
+    from ranked
+    where tie_rank = 1
+
+)
+
+select * from memberships

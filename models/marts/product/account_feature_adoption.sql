@@ -1,0 +1,58 @@
+-- One row per current customer and catalog feature, used or not, as of D.
+{{ config(contract={'enforced': true}) }}
+with
+
+customers as (
+
+    select account_id from {{ ref('int_current_customers') }}
+
+),
+
+features as (
+
+    select distinct feature from {{ ref('int_event_catalog') }}
+    where feature is not null
+
+),
+
+feature_days as (
+
+    select * from {{ ref('int_user_feature_days') }}
+
+),
+
+usage as (
+
+    select
+        account_id,
+        feature,
+        count(distinct case
+            when used_date >= {{ date_add_days(as_of_date(), 1 - var('window_long_days')) }} then user_id
+        end) as users_30d,
+        min(used_date) as first_used_date,
+        max(used_date) as last_used_date
+    from feature_days
+    group by account_id, feature
+
+),
+
+final as (
+
+    select
+        cast(customers.account_id as {{ dbt.type_string() }}) as account_id,
+        cast(features.feature as {{ dbt.type_string() }}) as feature,
+        cast(coalesce(usage.users_30d, 0) as integer) as users_30d,
+        usage.first_used_date,
+        usage.last_used_date,
+        coalesce(usage.users_30d, 0) > 0 as is_adopted_30d,
+        {{ as_of_date() }} as as_of_date
+    from customers
+    cross join features
+    left join usage
+        on
+            customers.account_id = usage.account_id
+            and features.feature = usage.feature
+
+)
+
+select * from final

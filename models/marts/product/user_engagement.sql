@@ -1,0 +1,158 @@
+-- One row per (current customer, user) with at least one meaningful event attributed to
+-- that account at or before D: how engaged each user is, as of D.
+{{ config(contract={'enforced': true}) }}
+{%- set window_start = date_add_days(as_of_date(), 1 - var('window_long_days')) %}
+{%- set frequency_start = date_add_days(as_of_date(), 1 - var('frequency_window_days')) %}
+with
+
+customers as (
+
+    select account_id from {{ ref('int_current_customers') }}
+
+),
+
+user_days as (
+
+    select * from {{ ref('int_user_account_days') }}
+
+),
+
+per_user as (
+
+    select
+        user_days.account_id,
+        user_days.user_id,
+        max(case when user_days.count_meaningful_events > 0 then user_days.activity_date end) as last_active_date,
+        sum(case when user_days.activity_date >= {{ window_start }} then user_days.sum_points else 0 end)
+            as sum_points_30d,
+        sum(case
+            when user_days.activity_date >= {{ window_start }} then user_days.count_meaningful_events else 0
+        end) as count_meaningful_events_30d,
+        sum(case
+            when user_days.activity_date >= {{ frequency_start }} and user_days.count_meaningful_events > 0
+                then 1
+            else 0
+        end) as count_active_days_28d
+    from user_days
+    inner join customers
+        on user_days.account_id = customers.account_id
+    group by user_days.account_id, user_days.user_id
+
+),
+
+engaged_users as (
+
+    select
+        *,
+        last_active_date >= {{ window_start }} as is_active_30d,
+        round(sum_points_30d, 4) as sum_points_30d_rounded,
+        sum(case when last_active_date >= {{ window_start }} then sum_points_30d else 0 end)
+            over (partition by account_id) as account_points_30d
+    from per_user
+    where last_active_date is not null
+
+),
+
+features_used as (
+
+    select account_id, user_id, count(distinct feature) as count_features_used_30d
+    from {{ ref('int_user_feature_days') }}
+    where used_date >= {{ window_start }}
+    group by account_id, user_id
+
+),
+
+catalog_features as (
+
+    select count(distinct feature) as count_features
+    from {{ ref('int_event_catalog') }}
+    where feature is not null
+
+),
+
+milestones_reached as (
+
+    select account_id, user_id, count(distinct milestone) as count_milestones_completed
+    from {{ ref('int_user_milestone_completions') }}
+    group by account_id, user_id
+
+),
+
+milestone_count as (
+
+    select count(*) as count_milestones from {{ ref('activation_milestones') }}
+
+),
+
+traits as (
+
+    select * from {{ ref('int_user_traits') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        cast(engaged_users.account_id as {{ dbt.type_string() }}) as account_id,
+        cast(engaged_users.user_id as {{ dbt.type_string() }}) as user_id,
+        cast(traits.email as {{ dbt.type_string() }}) as email,
+        cast(traits.user_name as {{ dbt.type_string() }}) as user_name,
+        cast(traits.user_role as {{ dbt.type_string() }}) as role,
+
+        -- engagement
+        cast(case
+            when engaged_users.is_active_30d then greatest(1, least(100, round(
+                100 * ln(1 + engaged_users.sum_points_30d_rounded)
+                / ln(1 + {{ var('engagement_user_target_points') }})
+            )))
+        end as integer) as engagement_score,
+        cast(engaged_users.sum_points_30d_rounded as {{ type_double() }}) as sum_points_30d,
+        cast(engaged_users.count_meaningful_events_30d as integer) as count_meaningful_events_30d,
+        {{ pct('case when engaged_users.is_active_30d then engaged_users.sum_points_30d else 0 end',
+               'engaged_users.account_points_30d') }} as pct_account_points_30d,
+        coalesce(
+            engaged_users.is_active_30d
+            and engaged_users.sum_points_30d > 0
+            and 100.0 * engaged_users.sum_points_30d / nullif(engaged_users.account_points_30d, 0)
+            >= {{ var('power_user_min_share_pct') }},
+            false
+        ) as is_power_user,
+
+        -- activity
+        engaged_users.last_active_date,
+        engaged_users.is_active_30d,
+        cast({{ days_between('engaged_users.last_active_date', as_of_date()) }} as integer) as days_inactive,
+        cast(engaged_users.count_active_days_28d as integer) as count_active_days_28d,
+        cast(case
+            when engaged_users.count_active_days_28d >= {{ var('frequency_daily_min_days') }} then 'daily'
+            when engaged_users.count_active_days_28d >= {{ var('frequency_weekly_min_days') }} then 'weekly'
+            when engaged_users.count_active_days_28d >= 1 then 'monthly'
+            else 'dormant'
+        end as {{ dbt.type_string() }}) as usage_frequency,
+
+        -- adoption and activation
+        {{ pct('coalesce(features_used.count_features_used_30d, 0)', 'catalog_features.count_features') }}
+            as feature_adoption_pct,
+        {{ pct('coalesce(milestones_reached.count_milestones_completed, 0)', 'milestone_count.count_milestones') }}
+            as activation_pct,
+
+        {{ as_of_date() }} as as_of_date
+
+    from engaged_users
+    cross join catalog_features
+    cross join milestone_count
+    left join features_used
+        on
+            engaged_users.account_id = features_used.account_id
+            and engaged_users.user_id = features_used.user_id
+    left join milestones_reached
+        on
+            engaged_users.account_id = milestones_reached.account_id
+            and engaged_users.user_id = milestones_reached.user_id
+    left join traits
+        on engaged_users.user_id = traits.user_id
+
+)
+
+select * from final
