@@ -1,0 +1,96 @@
+-- One row per account and customer day: the raw value behind each health component, as
+-- that day saw it. Scoring happens in int_account_health_components.
+with
+
+metrics as (
+
+    select * from {{ ref('int_account_daily_metrics') }}
+
+),
+
+accounts as (
+
+    select account_id, licensed_seats, contract_start_date
+    from {{ ref('stg_crm__accounts') }}
+
+),
+
+nps as (
+
+    select * from {{ ref('int_account_nps_daily') }}
+
+),
+
+first_invoices as (
+
+    select account_id, min(issued_date) as first_invoice_date
+    from {{ ref('stg_billing__invoices') }}
+    where not is_void
+    group by account_id
+
+),
+
+catalog_features as (
+
+    select count(distinct feature) as count_features
+    from {{ ref('int_event_catalog') }}
+    where feature is not null
+
+),
+
+milestone_count as (
+
+    select count(*) as count_milestones from {{ ref('activation_milestones') }}
+
+),
+
+inputs as (
+
+    select
+        metrics.account_id,
+        metrics.as_of_date,
+
+        -- product usage
+        metrics.active_users_7d,
+        metrics.active_users_30d,
+        metrics.sum_points_30d,
+        metrics.count_active_days_28d,
+        metrics.count_features_used_30d,
+        metrics.count_milestones_completed,
+        metrics.last_active_date,
+        metrics.days_since_last_active,
+        accounts.licensed_seats,
+        -- engagement is measured per licensed seat; without seats, per active user
+        case
+            when accounts.licensed_seats > 0 then accounts.licensed_seats
+            else greatest(metrics.active_users_30d, 1)
+        end as engagement_basis_users,
+        {{ pct('metrics.count_features_used_30d', 'catalog_features.count_features') }} as feature_adoption_pct,
+        {{ pct('metrics.count_milestones_completed', 'milestone_count.count_milestones') }} as activation_pct,
+        {{ pct('metrics.active_users_30d', 'accounts.licensed_seats') }} as active_user_pct,
+        {{ pct('metrics.count_active_days_28d', var('frequency_window_days')) }} as active_days_pct,
+        cast({{ days_between('accounts.contract_start_date', 'metrics.as_of_date') }} as integer) as tenure_days,
+
+        -- support, sentiment, billing
+        metrics.count_open_urgent_tickets,
+        metrics.count_bad_csat_90d,
+        nps.latest_nps_score,
+        nps.latest_nps_date,
+        metrics.count_overdue_invoices,
+        coalesce(first_invoices.first_invoice_date <= metrics.as_of_date, false) as has_invoices
+
+    from metrics
+    cross join catalog_features
+    cross join milestone_count
+    inner join accounts
+        on metrics.account_id = accounts.account_id
+    left join nps
+        on
+            metrics.account_id = nps.account_id
+            and metrics.as_of_date = nps.as_of_date
+    left join first_invoices
+        on metrics.account_id = first_invoices.account_id
+
+)
+
+select * from inputs
