@@ -1,3 +1,5 @@
+-- Materialized as a table: deduplication is the most expensive step and every event model reads it.
+{{ config(materialized='table') }}
 -- One row per message id. Rows without an id or a timestamp cannot be deduplicated or
 -- dated and are left out here (data_quality_issues counts them). Of several rows sharing
 -- an id the earliest load wins (earliest received_at, then earliest timestamp).
