@@ -67,14 +67,15 @@ def _skipped_lines(plan: Plan) -> list[str]:
     return lines
 
 
-def print_dry_run(plan: Plan, destination: str, settings: Settings, options: Options, out: TextIO) -> None:
+def print_dry_run(plan: Plan, name: str, settings: Settings, options: Options, out: TextIO) -> None:
+    destination = options.destination
     upsert = destination == "salesforce" and settings.salesforce.match_mode == "external_id"
     threshold = settings.salesforce.bulk_threshold
     if destination == "salesforce":
         api = ("Bulk API 2.0" if len(plan.to_send) > threshold else "sObject Collections") + f" (threshold {threshold})"
     else:
         api = f"companies batch update ({settings.hubspot.batch_size} per call)"
-    out.write(f"Dry run for {destination}: nothing is sent to the CRM and nothing is written to the warehouse.\n")
+    out.write(f"Dry run for {name}: nothing is sent to the CRM and nothing is written to the warehouse.\n")
     out.write(f"  export rows:        {plan.total}\n")
     out.write(f"  to create:          {plan.new if upsert else 0}"
               f"{' (never synced; upsert creates them when the CRM has no match)' if upsert else ''}\n")
