@@ -1,0 +1,32 @@
+-- Every point of movement is attributed: for each account with a score 7 days ago, the
+-- per-component changes in points add up exactly to score_change_7d.
+{%- set components = ['engagement', 'usage_frequency', 'feature_adoption', 'activation', 'seat_utilisation',
+                      'recency', 'tenure', 'support', 'sentiment', 'billing'] %}
+with
+
+health as (
+
+    select * from {{ ref('account_health') }}
+    where score_change_7d is not null
+
+),
+
+daily as (
+
+    select * from {{ ref('account_health_daily') }}
+
+)
+
+select
+    health.account_id,
+    health.score_change_7d,
+    {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}){% if not loop.last %} + {% endif %}{% endfor %}
+        as sum_of_contributions
+from health
+inner join daily as today
+    on health.account_id = today.account_id and today.as_of_date = health.as_of_date
+inner join daily as week_ago
+    on health.account_id = week_ago.account_id
+    and week_ago.as_of_date = {{ date_add_days('health.as_of_date', -7) }}
+where health.score_change_7d
+    <> {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}){% if not loop.last %} + {% endif %}{% endfor %}
