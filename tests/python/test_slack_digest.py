@@ -1,0 +1,120 @@
+"""The Slack digest: ranking, Block Kit limits, dry run, posting to a fake webhook."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from fake_slack import FakeSlack
+from health_fixtures import AS_OF, export_rows, write_duckdb
+from sync_harness import ROOT, SECRETS, clean_env
+
+ALERT_TYPES = ("band_worsened", "score_drop", "champion_gone_dark", "activation_stalled", "renewal_at_risk")
+
+
+def alerts_for(rows: list[dict[str, Any]], long_text: bool = False) -> list[dict[str, Any]]:
+    alerts = []
+    for i, row in enumerate(rows, start=1):
+        kinds = ["expansion_ready"] if i % 4 == 0 else [ALERT_TYPES[i % 5], ALERT_TYPES[(i + 2) % 5]]
+        for j, kind in enumerate(kinds):
+            alerts.append({
+                "alert_id": f"al_{i}_{j}", "account_id": row["account_id"], "alert_date": AS_OF,
+                "alert_type": kind, "severity": ("high", "medium", "low")[(i + j) % 3],
+                "what_changed": f"Score fell to {row['health_score']} <fast> & steady" + (" more" * 400 if long_text else ""),
+                "why_it_matters": "Renewal is close and usage is the best early signal.",
+                "what_to_do": "Book a call with the champion this week.",
+            })
+    # An older alert that must not show up in today's digest.
+    alerts.append({"alert_id": "old", "account_id": rows[0]["account_id"], "alert_date": AS_OF.replace(day=1, month=1),
+                   "alert_type": "score_drop", "severity": "high", "what_changed": "OLD ALERT",
+                   "why_it_matters": "-", "what_to_do": "-"})
+    return alerts
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    clean_env(monkeypatch)
+    path = str(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("DBT_DUCKDB_PATH", path)
+    return path
+
+
+@pytest.fixture
+def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    server = FakeSlack(SECRETS["SLACK_WEBHOOK_URL_PATH"]).start()
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", server.webhook_url)
+    yield server
+    server.stop()
+
+
+def fast_config(tmp_path: Path) -> str:
+    raw = yaml.safe_load((ROOT / "scripts" / "slack_digest.yml").read_text())
+    raw["retry"].update(base_delay_seconds=0.01, max_delay_seconds=0.05, max_attempts=4)
+    raw["digest"]["account_url_template"] = "https://example.my.salesforce.com/{crm_id}"
+    path = tmp_path / "digest.yml"
+    path.write_text(yaml.safe_dump(raw))
+    return str(path)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from reverse_etl.digest_cli import main
+
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_dry_run_prints_ranked_block_kit_without_a_webhook(warehouse, tmp_path, capsys):
+    rows = export_rows(8)
+    write_duckdb(warehouse, rows, alerts=alerts_for(rows))
+    code, out, err = run(["--dry-run", "--config", fast_config(tmp_path)], capsys)
+    assert code == 0, err
+    payload = json.loads(out)
+    assert FakeSlack.problems(payload) == []
+    texts = [b.get("text", {}).get("text", "") for b in payload["blocks"]]
+    assert texts[0] == "Customer health digest — 2025-03-01"
+    sections = "\n".join(texts)
+    assert sections.index("*Address first*") < sections.index("*Slipping*") < sections.index("*Ready to expand*")
+    assert "_Why it matters:_" in sections and "_What to do:_" in sections
+    assert "&lt;fast&gt; &amp; steady" in sections          # mrkdwn escaped
+    assert "<https://example.my.salesforce.com/001FAKE00000000001|Account 1>" in sections
+    assert "OLD ALERT" not in sections
+    # Address first: worst severity first, then the largest ARR.
+    first = texts[texts.index(next(t for t in texts if "*Address first*" in t)) + 1]
+    assert ":red_circle:" in first
+    assert "6 slipping, 2 ready to expand" in err and "dry run" in err
+
+
+def test_posts_within_slack_limits_even_with_many_long_alerts(warehouse, slack, tmp_path, capsys):
+    rows = export_rows(120)
+    write_duckdb(warehouse, rows, alerts=alerts_for(rows, long_text=True))
+    slack.add_fault("429", match="post")
+    slack.add_fault("503", match="post")
+    code, out, err = run(["--config", fast_config(tmp_path)], capsys)
+    assert code == 0, err
+    assert len(slack.posts) == 1
+    payload = slack.posts[0]
+    assert len(payload["blocks"]) == 50 and FakeSlack.problems(payload) == []
+    assert all(len(b["text"]["text"]) <= 3000 for b in payload["blocks"] if b["type"] == "section")
+    assert any(b["text"]["text"].endswith(" […]") for b in payload["blocks"] if b["type"] == "section")
+    assert "more account(s) with alerts today" in payload["blocks"][-1]["elements"][0]["text"]
+    assert "posted to Slack" in out
+
+
+def test_quiet_day_and_webhook_errors(warehouse, slack, tmp_path, capsys, monkeypatch):
+    rows = export_rows(3)
+    write_duckdb(warehouse, rows, alerts=[])
+    code, out, err = run(["--config", fast_config(tmp_path)], capsys)
+    assert code == 0 and "No account needs attention today" in json.dumps(slack.posts[-1])
+
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", slack.url + "/services/T0/B0/wrong")
+    code, out, err = run(["--config", fast_config(tmp_path)], capsys)
+    assert code == 3 and "Slack refused the digest (HTTP 404: no_service)" in err
+    assert "Traceback" not in err
+
+    monkeypatch.delenv("SLACK_WEBHOOK_URL")
+    code, out, err = run(["--config", fast_config(tmp_path)], capsys)
+    assert code == 2 and err.strip().startswith("Digest not sent: SLACK_WEBHOOK_URL is not set")
