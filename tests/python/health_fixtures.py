@@ -80,8 +80,15 @@ def write_duckdb(path: str, rows: list[dict[str, Any]], alerts: list[dict[str, A
 
 def _replace(con: Any, relation: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]],
              engine: str) -> None:
-    con.execute(f"drop table if exists {relation}")
-    con.execute(_ddl(relation, columns, engine))
+    def run(sql: str) -> None:
+        if engine == "duckdb":
+            con.execute(sql)
+        else:
+            with con.cursor() as cur:
+                cur.execute(sql)
+
+    run(f"drop table if exists {relation}")
+    run(_ddl(relation, columns, engine))
     if rows:
         marker = "?" if engine == "duckdb" else "%s"
         sql = f"insert into {relation} values ({', '.join([marker] * len(columns))})"
