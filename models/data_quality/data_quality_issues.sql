@@ -59,64 +59,119 @@ accounts as (
 orphans as (
 
     select
-        (select count(*) from {{ ref('stg_support__tickets') }} as t
-            where not exists (select 1 from accounts where accounts.account_id = t.account_id)) as count_tickets,
-        (select count(*) from {{ ref('stg_billing__invoices') }} as i
-            where not exists (select 1 from accounts where accounts.account_id = i.account_id)) as count_invoices,
-        (select count(*) from {{ ref('stg_surveys__nps_responses') }} as n
-            where n.account_id is not null
-            and not exists (select 1 from accounts where accounts.account_id = n.account_id)) as count_nps,
-        (select count(*) from accounts where crm_id is null) as count_missing_crm_id
+        (
+            select count(*) from {{ ref('stg_support__tickets') }} as t
+            where not exists (
+                select 1 from accounts
+                where accounts.account_id = t.account_id
+            )
+        ) as count_tickets,
+        (
+            select count(*) from {{ ref('stg_billing__invoices') }} as i
+            where not exists (
+                select 1 from accounts
+                where accounts.account_id = i.account_id
+            )
+        ) as count_invoices,
+        (
+            select count(*) from {{ ref('stg_surveys__nps_responses') }} as n
+            where
+                n.account_id is not null
+                and not exists (
+                    select 1 from accounts
+                    where accounts.account_id = n.account_id
+                )
+        ) as count_nps,
+        (
+            select count(*) from accounts
+            where crm_id is null
+        ) as count_missing_crm_id
 
 ),
 
 kinds as (
 
-    select 'segment.tracks' as source_table, 'missing_id_or_timestamp' as kind, count_missing as row_count,
+    select
+        'segment.tracks' as source_table,
+        'missing_id_or_timestamp' as kind,
+        count_missing as row_count,
         'Event has no message id or no timestamp, so it cannot be deduplicated or dated; left out.' as reason
     from raw_tracks
     union all
-    select 'segment.tracks', 'duplicate_id', count_rows - count_missing - count_distinct_ids,
+    select
+        'segment.tracks',
+        'duplicate_id',
+        count_rows - count_missing - count_distinct_ids,
         'Event re-loaded with an id already seen; only the earliest load is counted.'
     from raw_tracks
     union all
-    select 'segment.tracks', 'future_timestamp', count_future,
+    select
+        'segment.tracks',
+        'future_timestamp',
+        count_future,
         'Event timestamp is after the as-of date (clock skew or not yet happened); left out so the run is point-in-time.'
     from deduplicated
     union all
-    select 'segment.tracks', 'anonymous_event', count_anonymous,
+    select
+        'segment.tracks',
+        'anonymous_event',
+        count_anonymous,
         'Event has no user_id (anonymous); it cannot be attributed to a user; left out.'
     from deduplicated
     union all
-    select 'segment.tracks', 'unattributed_event', count_unattributed,
+    select
+        'segment.tracks',
+        'unattributed_event',
+        count_unattributed,
         'Event has no context_group_id and its user has no group call on or before the as-of date; no account to credit; left out.'
     from attributed
     union all
-    select 'segment.tracks', 'unknown_account', count_unknown_account,
+    select
+        'segment.tracks',
+        'unknown_account',
+        count_unknown_account,
         'Event belongs to an account id that crm.accounts does not know; left out.'
     from attributed
     union all
-    select 'segment.tracks', 'unknown_event', count_unknown_event,
+    select
+        'segment.tracks',
+        'unknown_event',
+        count_unknown_event,
         'Event name is not in seeds/event_catalog.csv (names are case-sensitive); kept with weight 0, no feature, not meaningful.'
     from mapped
     union all
-    select 'surveys.nps_responses', 'nps_score_out_of_range', count_out_of_range,
+    select
+        'surveys.nps_responses',
+        'nps_score_out_of_range',
+        count_out_of_range,
         'NPS score is null or outside 0..10; left out of sentiment.'
     from nps
     union all
-    select 'surveys.nps_responses', 'unknown_account', count_nps,
+    select
+        'surveys.nps_responses',
+        'unknown_account',
+        count_nps,
         'NPS response names an account id that crm.accounts does not know; left out.'
     from orphans
     union all
-    select 'support.tickets', 'unknown_account', count_tickets,
+    select
+        'support.tickets',
+        'unknown_account',
+        count_tickets,
         'Ticket belongs to an account id that crm.accounts does not know; left out of support.'
     from orphans
     union all
-    select 'billing.invoices', 'unknown_account', count_invoices,
+    select
+        'billing.invoices',
+        'unknown_account',
+        count_invoices,
         'Invoice belongs to an account id that crm.accounts does not know; left out of billing.'
     from orphans
     union all
-    select 'crm.accounts', 'missing_crm_id', count_missing_crm_id,
+    select
+        'crm.accounts',
+        'missing_crm_id',
+        count_missing_crm_id,
         'Account has no Salesforce Id (crm_id); it is scored but cannot be synced to the CRM.'
     from orphans
 

@@ -21,7 +21,10 @@ user_days as (
 
 active_user_days as (
 
-    select account_id, user_id, activity_date
+    select
+        account_id,
+        user_id,
+        activity_date
     from user_days
     where count_meaningful_events > 0
 
@@ -43,14 +46,20 @@ account_days as (
 
 account_feature_days as (
 
-    select distinct account_id, feature, used_date
+    select distinct
+        account_id,
+        feature,
+        used_date
     from {{ ref('int_user_feature_days') }}
 
 ),
 
 milestones_reached as (
 
-    select account_id, milestone, min(completed_date) as completed_date
+    select
+        account_id,
+        milestone,
+        min(completed_date) as completed_date
     from {{ ref('int_user_milestone_completions') }}
     group by account_id, milestone
 
@@ -70,76 +79,148 @@ invoices as (
 
 timeline as (
 
-    -- distinct users with a meaningful event in the short and long windows
-    select account_id, delta_date, delta as d_users_short, 0 as d_users_long, 0 as d_features,
-        0 as d_milestones, 0 as d_points, 0 as d_meaningful, 0 as d_active_days,
-        0 as d_open_urgent, 0 as d_bad_csat, 0 as d_overdue, cast(null as date) as active_date
+    -- one row per (account, day, metric) change; the running sum of a metric's deltas up
+    -- to a day is that day's value
+    select
+        account_id,
+        delta_date,
+        'active_users_7d' as metric,
+        delta
     from ({{ coverage_deltas('active_user_days', 'account_id', 'user_id', 'activity_date', short_w) }}) as short_window
 
     union all
-    select account_id, delta_date, 0, delta, 0, 0, 0, 0, 0, 0, 0, 0, cast(null as date)
+    select
+        account_id,
+        delta_date,
+        'active_users_30d',
+        delta
     from ({{ coverage_deltas('active_user_days', 'account_id', 'user_id', 'activity_date', long_w) }}) as long_window
 
     -- distinct key features used (any mapped event) in the long window
     union all
-    select account_id, delta_date, 0, 0, delta, 0, 0, 0, 0, 0, 0, 0, cast(null as date)
+    select
+        account_id,
+        delta_date,
+        'features_used_30d',
+        delta
     from ({{ coverage_deltas('account_feature_days', 'account_id', 'feature', 'used_date', long_w) }}) as features
 
     -- milestones reached so far
     union all
-    select account_id, completed_date, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, cast(null as date)
+    select
+        account_id,
+        completed_date,
+        'milestones_completed',
+        1
     from milestones_reached
 
-    -- engagement points, meaningful events and active days in their windows
+    -- engagement points and meaningful events in the long window, active days in the frequency window
     union all
-    select account_id, activity_date, 0, 0, 0, 0, sum_points, count_meaningful_events,
-        case when count_active_users > 0 then 1 else 0 end, 0, 0, 0,
-        case when count_active_users > 0 then activity_date end
+    select
+        account_id,
+        activity_date,
+        'points_30d',
+        sum_points
     from account_days
     union all
-    select account_id, {{ date_add_days('activity_date', long_w) }}, 0, 0, 0, 0, -sum_points,
-        -count_meaningful_events, 0, 0, 0, 0, cast(null as date)
+    select
+        account_id,
+        {{ date_add_days('activity_date', long_w) }},
+        'points_30d',
+        -sum_points
     from account_days
     union all
-    select account_id, {{ date_add_days('activity_date', freq_w) }}, 0, 0, 0, 0, 0, 0,
-        -1, 0, 0, 0, cast(null as date)
+    select
+        account_id,
+        activity_date,
+        'meaningful_events_30d',
+        count_meaningful_events
+    from account_days
+    union all
+    select
+        account_id,
+        {{ date_add_days('activity_date', long_w) }},
+        'meaningful_events_30d',
+        -count_meaningful_events
+    from account_days
+    union all
+    select
+        account_id,
+        activity_date,
+        'active_days_28d',
+        1
+    from account_days
+    where count_active_users > 0
+    union all
+    select
+        account_id,
+        {{ date_add_days('activity_date', freq_w) }},
+        'active_days_28d',
+        -1
     from account_days
     where count_active_users > 0
 
     -- high and urgent tickets open at the end of the day
     union all
-    select account_id, cast(created_at as date), 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, cast(null as date)
+    select
+        account_id,
+        cast(created_at as date),
+        'open_urgent_tickets',
+        1
     from tickets
     where is_high_priority and created_at is not null
     union all
-    select account_id, cast(solved_at as date), 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, cast(null as date)
+    select
+        account_id,
+        cast(solved_at as date),
+        'open_urgent_tickets',
+        -1
     from tickets
     where is_high_priority and created_at is not null and solved_at is not null
 
-    -- tickets rated bad, counted for 90 days from when they were solved
+    -- tickets rated bad, counted for bad_csat_window_days from when they were solved
     union all
-    select account_id, cast(solved_at as date), 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, cast(null as date)
+    select
+        account_id,
+        cast(solved_at as date),
+        'bad_csat',
+        1
     from tickets
     where satisfaction = 'bad' and solved_at is not null
     union all
-    select account_id, {{ date_add_days('cast(solved_at as date)', var('bad_csat_window_days')) }},
-        0, 0, 0, 0, 0, 0, 0, 0, -1, 0, cast(null as date)
+    select
+        account_id,
+        {{ date_add_days('cast(solved_at as date)', var('bad_csat_window_days')) }},
+        'bad_csat',
+        -1
     from tickets
     where satisfaction = 'bad' and solved_at is not null
 
     -- invoices overdue: from the day after the due date until the day paid
     union all
-    select account_id, {{ date_add_days('due_date', 1) }}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, cast(null as date)
+    select
+        account_id,
+        {{ date_add_days('due_date', 1) }},
+        'overdue_invoices',
+        1
     from invoices
     where not is_void and due_date is not null and (paid_date is null or paid_date > due_date)
     union all
-    select account_id, paid_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, cast(null as date)
+    select
+        account_id,
+        paid_date,
+        'overdue_invoices',
+        -1
     from invoices
     where not is_void and due_date is not null and paid_date > due_date
 
     -- every customer day, so each has a row to carry the running values
     union all
-    select account_id, as_of_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, cast(null as date)
+    select
+        account_id,
+        as_of_date,
+        'customer_day',
+        0
     from customer_days
 
 ),
@@ -149,17 +230,17 @@ per_day as (
     select
         account_id,
         delta_date,
-        sum(d_users_short) as d_users_short,
-        sum(d_users_long) as d_users_long,
-        sum(d_features) as d_features,
-        sum(d_milestones) as d_milestones,
-        sum(d_points) as d_points,
-        sum(d_meaningful) as d_meaningful,
-        sum(d_active_days) as d_active_days,
-        sum(d_open_urgent) as d_open_urgent,
-        sum(d_bad_csat) as d_bad_csat,
-        sum(d_overdue) as d_overdue,
-        max(active_date) as active_date
+        sum(case when metric = 'active_users_7d' then delta else 0 end) as d_users_short,
+        sum(case when metric = 'active_users_30d' then delta else 0 end) as d_users_long,
+        sum(case when metric = 'features_used_30d' then delta else 0 end) as d_features,
+        sum(case when metric = 'milestones_completed' then delta else 0 end) as d_milestones,
+        sum(case when metric = 'points_30d' then delta else 0 end) as d_points,
+        sum(case when metric = 'meaningful_events_30d' then delta else 0 end) as d_meaningful,
+        sum(case when metric = 'active_days_28d' then delta else 0 end) as d_active_days,
+        sum(case when metric = 'open_urgent_tickets' then delta else 0 end) as d_open_urgent,
+        sum(case when metric = 'bad_csat' then delta else 0 end) as d_bad_csat,
+        sum(case when metric = 'overdue_invoices' then delta else 0 end) as d_overdue,
+        max(case when metric = 'active_days_28d' and delta > 0 then delta_date end) as active_date
     from timeline
     where delta_date <= {{ as_of_date() }}
     group by account_id, delta_date
@@ -175,7 +256,7 @@ running as (
         sum(d_users_long) over running_window as active_users_30d,
         sum(d_features) over running_window as count_features_used_30d,
         sum(d_milestones) over running_window as count_milestones_completed,
-        sum(d_points) over running_window as sum_points_30d,
+        round(sum(d_points) over running_window, 4) as sum_points_30d,
         sum(d_meaningful) over running_window as count_meaningful_events_30d,
         sum(d_active_days) over running_window as count_active_days_28d,
         sum(d_open_urgent) over running_window as count_open_urgent_tickets,

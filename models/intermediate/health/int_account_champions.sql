@@ -35,7 +35,9 @@ lookback_users as (
 
 account_last_active as (
 
-    select account_id, max(activity_date) as account_last_active_date
+    select
+        account_id,
+        max(activity_date) as account_last_active_date
     from user_days
     where count_meaningful_events > 0
     group by account_id
@@ -56,7 +58,7 @@ candidates as (
         traits.user_role,
         row_number() over (
             partition by lookback_users.account_id
-            order by lookback_users.sum_points_lookback desc, lookback_users.user_id
+            order by lookback_users.sum_points_lookback desc, lookback_users.user_id asc
         ) as points_rank
     from lookback_users
     left join traits
@@ -97,7 +99,7 @@ ranked as (
         *,
         row_number() over (
             partition by account_id
-            order by case when is_gone_dark then 0 else 1 end, sum_points_lookback desc, user_id
+            order by case when is_gone_dark then 0 else 1 end, sum_points_lookback desc, user_id asc
         ) as champion_rank
     from dark
 

@@ -35,7 +35,10 @@ engagement as (
 scored as (
 
     -- one branch per component: raw value, a short fact, availability and the 0..100 score
-    select account_id, as_of_date, 'engagement' as component,
+    select
+        account_id,
+        as_of_date,
+        'engagement' as component,
         cast(points_per_seat as {{ type_double() }}) as raw_value,
         cast(points_per_seat as {{ dbt.type_string() }}) || ' points per seat' as raw_value_text,
         true as is_available,
@@ -44,7 +47,10 @@ scored as (
     from engagement
 
     union all
-    select account_id, as_of_date, 'usage_frequency',
+    select
+        account_id,
+        as_of_date,
+        'usage_frequency',
         cast(active_days_pct as {{ type_double() }}),
         'active ' || cast(count_active_days_28d as {{ dbt.type_string() }}) || ' of 28 days',
         true,
@@ -52,7 +58,10 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'feature_adoption',
+    select
+        account_id,
+        as_of_date,
+        'feature_adoption',
         cast(feature_adoption_pct as {{ type_double() }}),
         cast(feature_adoption_pct as {{ dbt.type_string() }}) || '% of key features',
         true,
@@ -64,7 +73,10 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'activation',
+    select
+        account_id,
+        as_of_date,
+        'activation',
         cast(activation_pct as {{ type_double() }}),
         cast(count_milestones_completed as {{ dbt.type_string() }}) || ' milestones reached',
         true,
@@ -72,7 +84,10 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'seat_utilisation',
+    select
+        account_id,
+        as_of_date,
+        'seat_utilisation',
         cast(active_user_pct as {{ type_double() }}),
         cast(active_users_30d as {{ dbt.type_string() }}) || ' of '
         || cast(licensed_seats as {{ dbt.type_string() }}) || ' seats active',
@@ -84,7 +99,10 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'recency',
+    select
+        account_id,
+        as_of_date,
+        'recency',
         cast(days_since_last_active as {{ type_double() }}),
         case
             when days_since_last_active is null then 'never active'
@@ -93,7 +111,8 @@ scored as (
         true,
         case
             when days_since_last_active is null then 0.0
-            else greatest(0.0, least(100.0,
+            else greatest(0.0, least(
+                100.0,
                 100.0 * ({{ var('recency_zero_days') }} - days_since_last_active)
                 / ({{ var('recency_zero_days') }} - 1)
             ))
@@ -101,7 +120,10 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'tenure',
+    select
+        account_id,
+        as_of_date,
+        'tenure',
         cast(tenure_days as {{ type_double() }}),
         cast(tenure_days as {{ dbt.type_string() }}) || ' days a customer',
         true,
@@ -109,18 +131,26 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'support',
+    select
+        account_id,
+        as_of_date,
+        'support',
         cast(count_open_urgent_tickets + count_bad_csat_90d as {{ type_double() }}),
         cast(count_open_urgent_tickets as {{ dbt.type_string() }}) || ' high/urgent tickets open, '
         || cast(count_bad_csat_90d as {{ dbt.type_string() }}) || ' rated bad in 90 days',
         true,
-        greatest(0.0, 100.0
+        greatest(
+            0.0, 100.0
             - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
-            - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d)
+            - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
+        )
     from inputs
 
     union all
-    select account_id, as_of_date, 'sentiment',
+    select
+        account_id,
+        as_of_date,
+        'sentiment',
         cast(latest_nps_score as {{ type_double() }}),
         'latest NPS ' || cast(latest_nps_score as {{ dbt.type_string() }}),
         latest_nps_score is not null,
@@ -128,13 +158,18 @@ scored as (
     from inputs
 
     union all
-    select account_id, as_of_date, 'billing',
+    select
+        account_id,
+        as_of_date,
+        'billing',
         cast(count_overdue_invoices as {{ type_double() }}),
         cast(count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue',
         has_invoices,
         case
-            when has_invoices then greatest(0.0,
-                100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices)
+            when has_invoices then greatest(
+                0.0,
+                100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices
+            )
         end
     from inputs
 
@@ -189,7 +224,7 @@ allocated as (
     select
         *,
         row_number() over (
-            partition by account_id, as_of_date order by remainder_points desc, component
+            partition by account_id, as_of_date order by remainder_points desc, component asc
         ) as remainder_rank
     from floored
 

@@ -10,7 +10,10 @@ metrics as (
 
 accounts as (
 
-    select account_id, licensed_seats, contract_start_date
+    select
+        account_id,
+        licensed_seats,
+        contract_start_date
     from {{ ref('stg_crm__accounts') }}
 
 ),
@@ -23,7 +26,9 @@ nps as (
 
 first_invoices as (
 
-    select account_id, min(issued_date) as first_invoice_date
+    select
+        account_id,
+        min(issued_date) as first_invoice_date
     from {{ ref('stg_billing__invoices') }}
     where not is_void
     group by account_id

@@ -29,7 +29,7 @@ responses as (
             nps.account_id is null
             and nps.user_id = memberships.user_id
             and (memberships.valid_to_at is null or nps.submitted_at < memberships.valid_to_at)
-            and (memberships.valid_from_at <= nps.submitted_at or memberships.membership_number = 1)
+            and (nps.submitted_at >= memberships.valid_from_at or memberships.membership_number = 1)
     where
         nps.is_valid_score
         and nps.submitted_at <= {{ as_of_end_at() }}
@@ -74,7 +74,7 @@ final as (
     inner join latest_per_day
         on
             customer_days.account_id = latest_per_day.account_id
-            and latest_per_day.valid_from_date <= customer_days.as_of_date
+            and customer_days.as_of_date >= latest_per_day.valid_from_date
             and (latest_per_day.valid_to_date is null or customer_days.as_of_date < latest_per_day.valid_to_date)
             and {{ days_between('latest_per_day.valid_from_date', 'customer_days.as_of_date') }}
             <= {{ var('nps_max_age_days') }}

@@ -42,7 +42,7 @@ attributed as (
             events.context_account_id is null
             and events.user_id = memberships.user_id
             and (memberships.valid_to_at is null or events.event_at < memberships.valid_to_at)
-            and (memberships.valid_from_at <= events.event_at or memberships.membership_number = 1)
+            and (events.event_at >= memberships.valid_from_at or memberships.membership_number = 1)
 
 ),
 

@@ -18,25 +18,29 @@ daily as (
 
 today as (
 
-    select * from daily where as_of_date = {{ as_of_date() }}
+    select * from daily
+    where as_of_date = {{ as_of_date() }}
 
 ),
 
 yesterday as (
 
-    select * from daily where as_of_date = {{ date_add_days(as_of_date(), -1) }}
+    select * from daily
+    where as_of_date = {{ date_add_days(as_of_date(), -1) }}
 
 ),
 
 week_ago as (
 
-    select * from daily where as_of_date = {{ date_add_days(as_of_date(), -7) }}
+    select * from daily
+    where as_of_date = {{ date_add_days(as_of_date(), -7) }}
 
 ),
 
 four_weeks_ago as (
 
-    select * from daily where as_of_date = {{ date_add_days(as_of_date(), -28) }}
+    select * from daily
+    where as_of_date = {{ date_add_days(as_of_date(), -28) }}
 
 ),
 
@@ -83,28 +87,43 @@ component_facts as (
         components.component,
         components.max_points - components.points as points_lost,
         case components.component
-            when 'engagement' then 'Engagement ' || components.raw_value_text || ' over 30 days (100 points at '
-                || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }}) || ')'
-            when 'usage_frequency' then 'Used on only ' || cast(today.active_days_pct as {{ dbt.type_string() }})
-                || '% of the last 28 days'
-            when 'feature_adoption' then 'Key-feature adoption ' || cast(today.feature_adoption_pct as {{ dbt.type_string() }})
-                || '%' || case when today.feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end
-                || coalesce(': ' || unused_features.unused_feature_list || ' unused for 30 days', '')
-            when 'activation' then 'Activation ' || cast(today.activation_pct as {{ dbt.type_string() }}) || '%'
-                || coalesce(': missing ' || missing_milestones.missing_milestone_list, '')
-            when 'seat_utilisation' then cast(today.active_users_30d as {{ dbt.type_string() }}) || ' of '
-                || cast(today.licensed_seats as {{ dbt.type_string() }}) || ' licensed seats active in 30 days ('
-                || cast(today.active_user_pct as {{ dbt.type_string() }}) || '%)'
-            when 'recency' then case
-                when today.days_since_last_active is null then 'No meaningful activity ever'
-                else 'No meaningful activity for ' || cast(today.days_since_last_active as {{ dbt.type_string() }}) || ' days'
-            end
+            when 'engagement'
+                then
+                    'Engagement ' || components.raw_value_text || ' over 30 days (100 points at '
+                    || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }}) || ')'
+            when 'usage_frequency'
+                then
+                    'Used on only ' || cast(today.active_days_pct as {{ dbt.type_string() }})
+                    || '% of the last 28 days'
+            when 'feature_adoption'
+                then
+                    'Key-feature adoption ' || cast(today.feature_adoption_pct as {{ dbt.type_string() }})
+                    || '%' || case when today.feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end
+                    || coalesce(': ' || unused_features.unused_feature_list || ' unused for 30 days', '')
+            when 'activation'
+                then
+                    'Activation ' || cast(today.activation_pct as {{ dbt.type_string() }}) || '%'
+                    || coalesce(': missing ' || missing_milestones.missing_milestone_list, '')
+            when 'seat_utilisation'
+                then
+                    cast(today.active_users_30d as {{ dbt.type_string() }}) || ' of '
+                    || cast(today.licensed_seats as {{ dbt.type_string() }}) || ' licensed seats active in 30 days ('
+                    || cast(today.active_user_pct as {{ dbt.type_string() }}) || '%)'
+            when 'recency'
+                then case
+                    when today.days_since_last_active is null then 'No meaningful activity ever'
+                    else 'No meaningful activity for ' || cast(today.days_since_last_active as {{ dbt.type_string() }}) || ' days'
+                end
             when 'tenure' then 'New customer: ' || cast(today.tenure_days as {{ dbt.type_string() }}) || ' days'
-            when 'support' then cast(today.count_open_urgent_tickets as {{ dbt.type_string() }})
-                || ' high/urgent tickets open, ' || cast(today.count_bad_csat_90d as {{ dbt.type_string() }})
-                || ' rated bad in 90 days'
-            when 'sentiment' then 'Latest NPS ' || cast(today.latest_nps_score as {{ dbt.type_string() }})
-                || case when today.latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (detractor)' else '' end
+            when 'support'
+                then
+                    cast(today.count_open_urgent_tickets as {{ dbt.type_string() }})
+                    || ' high/urgent tickets open, ' || cast(today.count_bad_csat_90d as {{ dbt.type_string() }})
+                    || ' rated bad in 90 days'
+            when 'sentiment'
+                then
+                    'Latest NPS ' || cast(today.latest_nps_score as {{ dbt.type_string() }})
+                    || case when today.latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (detractor)' else '' end
             when 'billing' then cast(today.count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue'
         end || ' (-' || cast(cast(round(components.max_points - components.points) as integer) as {{ dbt.type_string() }})
         || ' points)' as fact
@@ -123,7 +142,7 @@ ranked_facts as (
 
     select
         *,
-        row_number() over (partition by account_id order by points_lost desc, component) as loss_rank
+        row_number() over (partition by account_id order by points_lost desc, component asc) as loss_rank
     from component_facts
     where points_lost >= 1
 
@@ -189,7 +208,7 @@ arr_ranked as (
         customers.account_id,
         customers.arr,
         today.active_users_30d,
-        (row_number() over (order by customers.arr desc, customers.account_id) - 1) * 100.0
+        (row_number() over (order by customers.arr desc, customers.account_id asc) - 1) * 100.0
         / count(*) over () as arr_rank_pct
     from customers
     inner join today
@@ -212,7 +231,9 @@ arr_tiers as (
 
 tier_usage as (
 
-    select arr_coverage_tier, avg(active_users_30d) as avg_active_users_30d
+    select
+        arr_coverage_tier,
+        avg(active_users_30d) as avg_active_users_30d
     from arr_tiers
     group by arr_coverage_tier
 
@@ -332,12 +353,17 @@ final as (
         -- the explanation
         cast(
             case
-                when fact_list is null then 'Score ' || cast(health_score as {{ dbt.type_string() }})
-                    || ' (' || health_band || '): every component is at or near full points'
-                else 'Score ' || cast(health_score as {{ dbt.type_string() }}) || ' (' || health_band || '): '
+                when fact_list is null
+                    then
+                        'Score ' || cast(health_score as {{ dbt.type_string() }})
+                        || ' (' || health_band || '): every component is at or near full points'
+                else
+                    'Score ' || cast(health_score as {{ dbt.type_string() }}) || ' (' || health_band || '): '
                     || case
-                        when is_champion_gone_dark then 'champion ' || coalesce(champion_email, champion_user_id)
-                            || ' inactive ' || cast(champion_days_inactive as {{ dbt.type_string() }}) || ' days; '
+                        when is_champion_gone_dark
+                            then
+                                'champion ' || coalesce(champion_email, champion_user_id)
+                                || ' inactive ' || cast(champion_days_inactive as {{ dbt.type_string() }}) || ' days; '
                         else ''
                     end
                     || fact_list
@@ -349,7 +375,8 @@ final as (
             case
                 when score_change_7d is null then 'No score 7 days ago to compare with.'
                 when score_change_7d = 0 and change_list is null then 'No change since last week.'
-                else {{ signed_number('score_change_7d') }} || ' since last week: '
+                else
+                    {{ signed_number('score_change_7d') }} || ' since last week: '
                     || coalesce(change_list, 'components moved but cancelled out')
             end
             as {{ dbt.type_string() }}

@@ -33,10 +33,10 @@ pivoted as (
         as_of_date,
         max(health_score) as health_score,
         {%- for c in components %}
-        max(case when component = '{{ c }}' then component_score end) as score_{{ c }},
-        max(case when component = '{{ c }}' then points end) as points_{{ c }},
-        max(case when component = '{{ c }}' then max_points end) as max_points_{{ c }}
-        {%- if not loop.last %},{% endif %}
+            max(case when component = '{{ c }}' then component_score end) as score_{{ c }},
+            max(case when component = '{{ c }}' then points end) as points_{{ c }},
+            max(case when component = '{{ c }}' then max_points end) as max_points_{{ c }}
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from components
     group by account_id, as_of_date
@@ -94,18 +94,20 @@ banded as (
             else 'yellow'
         end as raw_health_band,
         case
-            when in_red_zone = 1 then
-                case
-                    when red_anchor_score < case when red_anchor_group = 0 then {{ red }} else {{ red - margin }} end
-                        then 'red'
-                    else 'yellow'
-                end
-            when in_green_zone = 1 then
-                case
-                    when green_anchor_score >= case when green_anchor_group = 0 then {{ green }} else {{ green + margin }} end
-                        then 'green'
-                    else 'yellow'
-                end
+            when in_red_zone = 1
+                then
+                    case
+                        when red_anchor_score < case when red_anchor_group = 0 then {{ red }} else {{ red - margin }} end
+                            then 'red'
+                        else 'yellow'
+                    end
+            when in_green_zone = 1
+                then
+                    case
+                        when green_anchor_score >= case when green_anchor_group = 0 then {{ green }} else {{ green + margin }} end
+                            then 'green'
+                        else 'yellow'
+                    end
             when health_score < {{ red }} then 'red'
             when health_score >= {{ green }} then 'green'
             else 'yellow'
@@ -124,9 +126,9 @@ final as (
         cast(banded.raw_health_band as {{ dbt.type_string() }}) as raw_health_band,
         cast(round(banded.score_engagement) as integer) as engagement_score,
         {%- for c in components %}
-        cast(banded.score_{{ c }} as {{ type_double() }}) as score_{{ c }},
-        cast(banded.points_{{ c }} as integer) as points_{{ c }},
-        cast(banded.max_points_{{ c }} as decimal(9, 1)) as max_points_{{ c }},
+            cast(banded.score_{{ c }} as {{ type_double() }}) as score_{{ c }},
+            cast(banded.points_{{ c }} as integer) as points_{{ c }},
+            cast(banded.max_points_{{ c }} as decimal(9, 1)) as max_points_{{ c }},
         {%- endfor %}
         inputs.active_users_7d,
         inputs.active_users_30d,

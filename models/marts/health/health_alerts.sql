@@ -11,7 +11,9 @@ health as (
 
 last_milestones as (
 
-    select account_id, max(completed_date) as last_completed_date
+    select
+        account_id,
+        max(completed_date) as last_completed_date
     from {{ ref('account_activation') }}
     group by account_id
 
@@ -35,28 +37,36 @@ band_order as (
 
 triggers as (
 
-    select account_id, 'band_worsened' as alert_type,
+    select
+        account_id,
+        'band_worsened' as alert_type,
         'Health band fell from ' || health_band_yesterday || ' to ' || health_band || ' (score '
         || cast(health_score as {{ dbt.type_string() }}) || '). ' || score_change_reason as what_changed
     from band_order
     where band_rank < band_rank_yesterday
 
     union all
-    select account_id, 'score_drop',
+    select
+        account_id,
+        'score_drop',
         'Score fell ' || cast(-score_change_7d as {{ dbt.type_string() }}) || ' points in 7 days to '
         || cast(health_score as {{ dbt.type_string() }}) || '. ' || score_change_reason
     from health
     where score_change_7d <= -{{ var('score_drop_alert_points') }}
 
     union all
-    select account_id, 'champion_gone_dark',
+    select
+        account_id,
+        'champion_gone_dark',
         'Champion ' || coalesce(champion_email, champion_user_id) || ' has had no meaningful activity for '
         || cast(champion_days_inactive as {{ dbt.type_string() }}) || ' days while the account is still active.'
     from health
     where is_champion_gone_dark
 
     union all
-    select health.account_id, 'activation_stalled',
+    select
+        health.account_id,
+        'activation_stalled',
         'Onboarding account ' || cast(health.tenure_days as {{ dbt.type_string() }}) || ' days in, activation '
         || cast(health.activation_pct as {{ dbt.type_string() }}) || '% and no new milestone for '
         || cast({{ var('activation_stall_days') }} as {{ dbt.type_string() }}) || '+ days.'
@@ -73,14 +83,18 @@ triggers as (
         )
 
     union all
-    select account_id, 'renewal_at_risk',
+    select
+        account_id,
+        'renewal_at_risk',
         'Renewal in ' || cast(days_to_renewal as {{ dbt.type_string() }}) || ' days while red (score '
         || cast(health_score as {{ dbt.type_string() }}) || '). ' || health_drivers
     from health
     where health_band = 'red' and days_to_renewal between 0 and {{ var('renewal_window_days') }}
 
     union all
-    select account_id, 'expansion_ready',
+    select
+        account_id,
+        'expansion_ready',
         'Green (score ' || cast(health_score as {{ dbt.type_string() }}) || ') with '
         || cast(active_users_30d as {{ dbt.type_string() }}) || ' active users on '
         || cast(licensed_seats as {{ dbt.type_string() }}) || ' seats (' || cast(active_user_pct as {{ dbt.type_string() }})

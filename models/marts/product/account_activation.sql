@@ -20,7 +20,10 @@ milestones as (
 
 reached as (
 
-    select account_id, milestone, min(completed_date) as completed_date
+    select
+        account_id,
+        milestone,
+        min(completed_date) as completed_date
     from {{ ref('int_user_milestone_completions') }}
     group by account_id, milestone
 

@@ -38,26 +38,25 @@ days as (
 
 timeline as (
 
-    select delta_date, delta as d_users_1d, 0 as d_users_7d, 0 as d_users_30d,
-        0 as d_accounts_1d, 0 as d_accounts_7d, 0 as d_accounts_30d
-    from ({{ coverage_deltas('user_days', 'product', 'user_id', 'activity_date', 1) }}) as u1
-    union all
-    select delta_date, 0, delta, 0, 0, 0, 0
-    from ({{ coverage_deltas('user_days', 'product', 'user_id', 'activity_date', 7) }}) as u7
-    union all
-    select delta_date, 0, 0, delta, 0, 0, 0
-    from ({{ coverage_deltas('user_days', 'product', 'user_id', 'activity_date', 30) }}) as u30
-    union all
-    select delta_date, 0, 0, 0, delta, 0, 0
-    from ({{ coverage_deltas('account_days', 'product', 'account_id', 'activity_date', 1) }}) as a1
-    union all
-    select delta_date, 0, 0, 0, 0, delta, 0
-    from ({{ coverage_deltas('account_days', 'product', 'account_id', 'activity_date', 7) }}) as a7
-    union all
-    select delta_date, 0, 0, 0, 0, 0, delta
-    from ({{ coverage_deltas('account_days', 'product', 'account_id', 'activity_date', 30) }}) as a30
-    union all
-    select cast(date_day as date), 0, 0, 0, 0, 0, 0
+    {%- for window_days in [1, 7, 30] %}
+        select
+            delta_date,
+            'users_{{ window_days }}d' as metric,
+            delta
+        from ({{ coverage_deltas('user_days', 'product', 'user_id', 'activity_date', window_days) }}) as users_{{ window_days }}d
+        union all
+        select
+            delta_date,
+            'accounts_{{ window_days }}d' as metric,
+            delta
+        from ({{ coverage_deltas('account_days', 'product', 'account_id', 'activity_date', window_days) }})
+            as accounts_{{ window_days }}d
+        union all
+    {%- endfor %}
+    select
+        cast(date_day as date) as delta_date,
+        'day' as metric,
+        0 as delta
     from days
 
 ),
@@ -66,12 +65,12 @@ per_day as (
 
     select
         delta_date,
-        sum(d_users_1d) as d_users_1d,
-        sum(d_users_7d) as d_users_7d,
-        sum(d_users_30d) as d_users_30d,
-        sum(d_accounts_1d) as d_accounts_1d,
-        sum(d_accounts_7d) as d_accounts_7d,
-        sum(d_accounts_30d) as d_accounts_30d
+        sum(case when metric = 'users_1d' then delta else 0 end) as d_users_1d,
+        sum(case when metric = 'users_7d' then delta else 0 end) as d_users_7d,
+        sum(case when metric = 'users_30d' then delta else 0 end) as d_users_30d,
+        sum(case when metric = 'accounts_1d' then delta else 0 end) as d_accounts_1d,
+        sum(case when metric = 'accounts_7d' then delta else 0 end) as d_accounts_7d,
+        sum(case when metric = 'accounts_30d' then delta else 0 end) as d_accounts_30d
     from timeline
     where delta_date <= {{ as_of_date() }}
     group by delta_date

@@ -55,7 +55,10 @@ engaged_users as (
 
 features_used as (
 
-    select account_id, user_id, count(distinct feature) as count_features_used_30d
+    select
+        account_id,
+        user_id,
+        count(distinct feature) as count_features_used_30d
     from {{ ref('int_user_feature_days') }}
     where used_date >= {{ window_start }}
     group by account_id, user_id
@@ -72,7 +75,10 @@ catalog_features as (
 
 milestones_reached as (
 
-    select account_id, user_id, count(distinct milestone) as count_milestones_completed
+    select
+        account_id,
+        user_id,
+        count(distinct milestone) as count_milestones_completed
     from {{ ref('int_user_milestone_completions') }}
     group by account_id, user_id
 

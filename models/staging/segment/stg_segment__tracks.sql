@@ -40,7 +40,7 @@ ranked as (
         *,
         row_number() over (
             partition by event_id
-            order by received_at asc nulls last, event_at asc, user_id, event_name, context_account_id
+            order by received_at asc nulls last, event_at asc, user_id asc, event_name asc, context_account_id asc
         ) as load_rank
     from renamed
 

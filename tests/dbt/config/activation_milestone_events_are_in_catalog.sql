@@ -6,6 +6,6 @@ select
     'milestone "' || milestones.milestone || '" names event "' || milestones.event
     || '" which is not in seeds/event_catalog.csv (names are case-sensitive)' as problem
 from {{ ref('activation_milestones') }} as milestones
-left join {{ ref('event_catalog') }} as catalog
-    on milestones.event = catalog.event
-where catalog.event is null
+left join {{ ref('event_catalog') }} as event_catalog
+    on milestones.event = event_catalog.event
+where event_catalog.event is null

@@ -17,7 +17,9 @@ users as (
 
 features as (
 
-    select account_id, {{ pct('sum(case when is_adopted_30d then 1 else 0 end)', 'count(*)') }} as feature_adoption_pct
+    select
+        account_id,
+        {{ pct('sum(case when is_adopted_30d then 1 else 0 end)', 'count(*)') }} as feature_adoption_pct
     from {{ ref('account_feature_adoption') }}
     group by account_id
 
@@ -25,7 +27,9 @@ features as (
 
 milestones as (
 
-    select account_id, {{ pct('sum(case when is_completed then 1 else 0 end)', 'count(*)') }} as activation_pct
+    select
+        account_id,
+        {{ pct('sum(case when is_completed then 1 else 0 end)', 'count(*)') }} as activation_pct
     from {{ ref('account_activation') }}
     group by account_id
 
@@ -33,11 +37,16 @@ milestones as (
 
 select
     health.account_id,
-    health.active_users_30d, users.active_users_30d as users_active_30d,
-    health.active_users_7d, users.active_users_7d as users_active_7d,
-    health.days_since_last_active, users.days_since_last_active as users_days_since_last_active,
-    health.feature_adoption_pct, features.feature_adoption_pct as features_pct,
-    health.activation_pct, milestones.activation_pct as milestones_pct
+    health.active_users_30d,
+    users.active_users_30d as users_active_30d,
+    health.active_users_7d,
+    users.active_users_7d as users_active_7d,
+    health.days_since_last_active,
+    users.days_since_last_active as users_days_since_last_active,
+    health.feature_adoption_pct,
+    features.feature_adoption_pct as features_pct,
+    health.activation_pct,
+    milestones.activation_pct as milestones_pct
 from {{ ref('account_health') }} as health
 left join users on health.account_id = users.account_id
 left join features on health.account_id = features.account_id

@@ -24,9 +24,11 @@ select
         as sum_of_contributions
 from health
 inner join daily as today
-    on health.account_id = today.account_id and today.as_of_date = health.as_of_date
+    on health.account_id = today.account_id and health.as_of_date = today.as_of_date
 inner join daily as week_ago
-    on health.account_id = week_ago.account_id
-    and week_ago.as_of_date = {{ date_add_days('health.as_of_date', -7) }}
-where health.score_change_7d
+    on
+        health.account_id = week_ago.account_id
+        and week_ago.as_of_date = {{ date_add_days('health.as_of_date', -7) }}
+where
+    health.score_change_7d
     <> {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}){% if not loop.last %} + {% endif %}{% endfor %}

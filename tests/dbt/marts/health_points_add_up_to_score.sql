@@ -2,7 +2,10 @@
 -- component points add up exactly to health_score.
 {%- set components = ['engagement', 'usage_frequency', 'feature_adoption', 'activation', 'seat_utilisation',
                       'recency', 'tenure', 'support', 'sentiment', 'billing'] %}
-select account_id, as_of_date, health_score,
+select
+    account_id,
+    as_of_date,
+    health_score,
     {% for c in components %}points_{{ c }}{% if not loop.last %} + {% endif %}{% endfor %} as sum_of_points
 from {{ ref('account_health_daily') }}
 where health_score <> {% for c in components %}points_{{ c }}{% if not loop.last %} + {% endif %}{% endfor %}
