@@ -2,6 +2,7 @@
     {#- The plain-English name of a health component, for sentences. -#}
     case {{ component_column }}
         when 'engagement' then 'engagement'
+        when 'engagement_trend' then 'engagement trend'
         when 'usage_frequency' then 'usage frequency'
         when 'feature_adoption' then 'feature adoption'
         when 'activation' then 'activation'

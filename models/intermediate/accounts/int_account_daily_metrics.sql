@@ -132,6 +132,20 @@ timeline as (
     union all
     select
         account_id,
+        {{ date_add_days('activity_date', long_w) }},
+        'points_prior_30d',
+        sum_points
+    from account_days
+    union all
+    select
+        account_id,
+        {{ date_add_days('activity_date', 2 * long_w) }},
+        'points_prior_30d',
+        -sum_points
+    from account_days
+    union all
+    select
+        account_id,
         activity_date,
         'meaningful_events_30d',
         count_meaningful_events
@@ -235,6 +249,7 @@ per_day as (
         sum(case when metric = 'features_used_30d' then delta else 0 end) as d_features,
         sum(case when metric = 'milestones_completed' then delta else 0 end) as d_milestones,
         sum(case when metric = 'points_30d' then delta else 0 end) as d_points,
+        sum(case when metric = 'points_prior_30d' then delta else 0 end) as d_points_prior,
         sum(case when metric = 'meaningful_events_30d' then delta else 0 end) as d_meaningful,
         sum(case when metric = 'active_days_28d' then delta else 0 end) as d_active_days,
         sum(case when metric = 'open_urgent_tickets' then delta else 0 end) as d_open_urgent,
@@ -257,6 +272,7 @@ running as (
         sum(d_features) over running_window as count_features_used_30d,
         sum(d_milestones) over running_window as count_milestones_completed,
         round(sum(d_points) over running_window, 4) as sum_points_30d,
+        round(sum(d_points_prior) over running_window, 4) as sum_points_prior_30d,
         sum(d_meaningful) over running_window as count_meaningful_events_30d,
         sum(d_active_days) over running_window as count_active_days_28d,
         sum(d_open_urgent) over running_window as count_open_urgent_tickets,
@@ -283,6 +299,7 @@ final as (
         coalesce(account_days.sum_points, 0) as sum_points_1d,
         cast(running.count_meaningful_events_30d as integer) as count_meaningful_events_30d,
         cast(running.sum_points_30d as {{ type_double() }}) as sum_points_30d,
+        cast(running.sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
         cast(running.count_active_days_28d as integer) as count_active_days_28d,
         cast(running.count_features_used_30d as integer) as count_features_used_30d,
         cast(running.count_milestones_completed as integer) as count_milestones_completed,

@@ -1,6 +1,6 @@
 -- For each current customer on D: its champion candidates (the user with the largest
--- share of engagement points over the previous champion_lookback_days days, and every
--- admin active in that window) and whether one of them has gone dark: no meaningful
+-- share of engagement points over the previous champion_lookback_days days, and the most
+-- engaged admin in that window) and whether one of them has gone dark: no meaningful
 -- activity for champion_dark_days days while the account itself is still active.
 {%- set lookback_start = date_add_days(as_of_date(), 1 - var('champion_lookback_days')) %}
 with
@@ -59,7 +59,11 @@ candidates as (
         row_number() over (
             partition by lookback_users.account_id
             order by lookback_users.sum_points_lookback desc, lookback_users.user_id asc
-        ) as points_rank
+        ) as points_rank,
+        row_number() over (
+            partition by lookback_users.account_id, coalesce(traits.user_role = 'admin', false)
+            order by lookback_users.sum_points_lookback desc, lookback_users.user_id asc
+        ) as role_points_rank
     from lookback_users
     left join traits
         on lookback_users.user_id = traits.user_id
@@ -77,7 +81,7 @@ champions as (
         on candidates.account_id = account_last_active.account_id
     where
         candidates.last_active_date is not null
-        and (candidates.points_rank = 1 or candidates.user_role = 'admin')
+        and (candidates.points_rank = 1 or (candidates.user_role = 'admin' and candidates.role_points_rank = 1))
 
 ),
 

@@ -50,6 +50,24 @@ scored as (
     select
         account_id,
         as_of_date,
+        'engagement_trend',
+        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ type_double() }}),
+        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ dbt.type_string() }})
+        || '% of the previous 30 days'' points',
+        coalesce(sum_points_prior_30d > 0, false),
+        case
+            when sum_points_prior_30d > 0
+                then greatest(0.0, least(100.0,
+                    100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ var('trend_zero_ratio_pct') }})
+                    / (100 - {{ var('trend_zero_ratio_pct') }})
+                ))
+        end
+    from inputs
+
+    union all
+    select
+        account_id,
+        as_of_date,
         'usage_frequency',
         cast(active_days_pct as {{ type_double() }}),
         'active ' || cast(count_active_days_28d as {{ dbt.type_string() }}) || ' of 28 days',

@@ -59,6 +59,7 @@ inputs as (
         metrics.active_users_7d,
         metrics.active_users_30d,
         metrics.sum_points_30d,
+        metrics.sum_points_prior_30d,
         metrics.count_active_days_28d,
         metrics.count_features_used_30d,
         metrics.count_milestones_completed,

@@ -91,6 +91,8 @@ component_facts as (
                 then
                     'Engagement ' || components.raw_value_text || ' over 30 days (100 points at '
                     || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }}) || ')'
+            when 'engagement_trend'
+                then 'Engagement down to ' || components.raw_value_text
             when 'usage_frequency'
                 then
                     'Used on only ' || cast(today.active_days_pct as {{ dbt.type_string() }})

@@ -1,8 +1,7 @@
 -- One row per account and day of the last history_days days on which it was a customer:
 -- the health score, band and components as that day would have seen them.
 {{ config(contract={'enforced': true}) }}
-{%- set components = ['engagement', 'usage_frequency', 'feature_adoption', 'activation', 'seat_utilisation',
-                      'recency', 'tenure', 'support', 'sentiment', 'billing'] %}
+{%- set components = health_components() %}
 {%- set green = var('band_green_min_score') %}
 {%- set red = var('band_red_below_score') %}
 {%- set margin = var('band_hysteresis_points') %}
@@ -137,6 +136,7 @@ final as (
         inputs.activation_pct,
         inputs.active_user_pct,
         inputs.active_days_pct,
+        cast(inputs.sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
         cast(inputs.sum_points_30d as {{ type_double() }}) as sum_points_30d,
         cast(inputs.days_since_last_active as integer) as days_since_last_active,
         inputs.last_active_date,

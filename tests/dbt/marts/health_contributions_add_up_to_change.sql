@@ -1,7 +1,6 @@
 -- Every point of movement is attributed: for each account with a score 7 days ago, the
 -- per-component changes in points add up exactly to score_change_7d.
-{%- set components = ['engagement', 'usage_frequency', 'feature_adoption', 'activation', 'seat_utilisation',
-                      'recency', 'tenure', 'support', 'sentiment', 'billing'] %}
+{%- set components = health_components() %}
 with
 
 health as (

@@ -1,7 +1,6 @@
 -- Every point of the score belongs to a named component: on every history row the
 -- component points add up exactly to health_score.
-{%- set components = ['engagement', 'usage_frequency', 'feature_adoption', 'activation', 'seat_utilisation',
-                      'recency', 'tenure', 'support', 'sentiment', 'billing'] %}
+{%- set components = health_components() %}
 select
     account_id,
     as_of_date,

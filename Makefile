@@ -1,0 +1,84 @@
+# The two commands: `make demo` (demo data -> dbt build -> attention list -> sync dry run)
+# and `make test` (lint, dbt build + tests on a small fixed dataset, pytest).
+# Both create the virtual environment from requirements.txt on first use.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PYTHONDONTWRITEBYTECODE :=
+
+DEMO_DB ?= warehouse.duckdb
+# The test dataset: small, deterministic, and computed as of a fixed date.
+TEST_DIR := target/test
+TEST_DB := $(TEST_DIR)/warehouse.duckdb
+TEST_AS_OF := 2025-06-30
+TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
+
+.PHONY: help venv demo test lint test-dbt test-python sync digest docs clean
+
+help:
+	@echo "make demo   - build the demo warehouse and show the accounts that need attention today"
+	@echo "make test   - lint, build and test the project on a small fixed dataset, run pytest"
+	@echo "make sync   - write the health fields to Salesforce (needs SALESFORCE_* env vars)"
+	@echo "make digest - post the daily digest to Slack (needs SLACK_WEBHOOK_URL)"
+	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@echo "==> Creating the virtual environment in $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	@echo "==> Installing pinned requirements"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.txt
+	touch $@
+
+demo: venv
+	@echo "==> 1/4 Generating demo data into $(DEMO_DB)"
+	$(BIN)/python scripts/generate_demo_data.py --db $(DEMO_DB)
+	@echo "==> 2/4 dbt build (seeds, models, tests) as of today"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build
+	@echo "==> 3/4 Accounts that need attention today"
+	$(BIN)/python scripts/show_attention.py --db $(DEMO_DB)
+	@echo "==> 4/4 What the Salesforce sync would write (dry run, nothing is sent)"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/python scripts/sync_crm.py salesforce --dry-run
+
+test: venv lint test-dbt test-python
+
+lint: venv
+	@echo "==> sqlfluff lint (dbt templater)"
+	$(BIN)/python scripts/make_empty_sources.py --db $(TEST_DIR)/lint.duckdb
+	DBT_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt --processes 2
+
+test-dbt: venv
+	@echo "==> Generating the test dataset into $(TEST_DB)"
+	mkdir -p $(TEST_DIR)
+	$(BIN)/python scripts/generate_demo_data.py --db $(TEST_DB) $(TEST_DATA_FLAGS)
+	@echo "==> dbt build on the test dataset (seeds, models, data tests, unit tests) as of $(TEST_AS_OF)"
+	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars '{as_of_date: $(TEST_AS_OF)}'
+
+test-python: venv
+	@echo "==> pytest"
+	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest tests/python -q -p no:cacheprovider \
+		|| { code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; exit $$code; }
+
+sync: venv
+	$(BIN)/python scripts/sync_crm.py salesforce
+
+digest: venv
+	$(BIN)/python scripts/slack_digest.py
+
+docs: venv
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt docs generate
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt docs serve --port 8080
+
+clean:
+	rm -rf target logs $(VENV) $(DEMO_DB)

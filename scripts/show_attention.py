@@ -1,0 +1,123 @@
+"""Print the accounts that need attention today, ranked by priority (severity x ARR).
+
+Reads the marts built by `dbt build` (account_health, health_alerts) from the DuckDB
+warehouse and prints a readable table, the last step of `make demo`.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+
+LOG = logging.getLogger("show_attention")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+ATTENTION_SQL = """
+with alerts as (
+    select
+        account_id,
+        max(case severity when 'high' then 3 when 'medium' then 2 else 1 end) as severity_rank,
+        string_agg(alert_type, ', ' order by alert_type) as alert_types
+    from marts.health_alerts
+    where alert_type <> 'expansion_ready'
+    group by account_id
+)
+select
+    health.account_name,
+    health.arr,
+    health.health_score,
+    health.health_band,
+    health.score_change_7d,
+    health.active_users_30d,
+    health.licensed_seats,
+    health.feature_adoption_pct,
+    health.activation_pct,
+    coalesce(alerts.alert_types, 'at risk') as alert_types,
+    health.health_drivers,
+    coalesce(alerts.severity_rank, 1) * health.arr as priority
+from marts.account_health as health
+left join alerts on health.account_id = alerts.account_id
+where alerts.account_id is not null or health.is_at_risk
+order by priority desc, health.health_score, health.account_id
+limit ?
+"""
+
+SUMMARY_SQL = """
+select
+    count(*) as accounts,
+    count(*) filter (where health_band = 'green') as green,
+    count(*) filter (where health_band = 'yellow') as yellow,
+    count(*) filter (where health_band = 'red') as red,
+    count(*) filter (where is_expansion_ready) as expansion_ready,
+    max(as_of_date) as as_of_date
+from marts.account_health
+"""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "warehouse.duckdb")),
+        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
+    )
+    parser.add_argument("--limit", type=int, default=15, help="rows to show (default 15)")
+    return parser.parse_args(argv)
+
+
+def format_change(change: int | None) -> str:
+    if change is None:
+        return "n/a"
+    return f"{change:+d}"
+
+
+def format_seats(active: int, seats: int | None) -> str:
+    return f"{active}/{seats}" if seats else f"{active}/-"
+
+
+def render(rows: list[tuple], summary: tuple) -> str:
+    accounts, green, yellow, red, expansion, as_of = summary
+    lines = [
+        f"Account health as of {as_of}: {accounts} customers — {green} green, {yellow} yellow, {red} red; "
+        f"{expansion} ready to expand.",
+        "",
+        f"{len(rows)} accounts need attention today, highest priority (severity x ARR) first:",
+        "",
+    ]
+    header = f"{'#':>2}  {'account':<28} {'ARR':>10} {'score':>5} {'band':<6} {'7d':>4} {'users':>7} {'adopt%':>6} {'activ%':>6}  alerts"
+    lines += [header, "-" * len(header)]
+    for rank, row in enumerate(rows, start=1):
+        (name, arr, score, band, change, active, seats, adoption, activation, alert_types, drivers, _) = row
+        lines.append(
+            f"{rank:>2}  {name[:28]:<28} {float(arr):>10,.0f} {score:>5} {band:<6} {format_change(change):>4} "
+            f"{format_seats(active, seats):>7} {float(adoption):>6.1f} {float(activation):>6.1f}  {alert_types}"
+        )
+        wrapped = textwrap.wrap(drivers, width=110, initial_indent="    why: ", subsequent_indent="         ")
+        lines += wrapped[:3]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    args = parse_args(argv)
+    if not Path(args.db).exists():
+        LOG.error("No warehouse at %s: run `make demo` (or dbt build) first.", args.db)
+        return 1
+    try:
+        with duckdb.connect(args.db, read_only=True) as con:
+            rows = con.execute(ATTENTION_SQL, [args.limit]).fetchall()
+            summary = con.execute(SUMMARY_SQL).fetchone()
+    except duckdb.CatalogException as error:
+        LOG.error("The health marts are missing from %s (%s): run dbt build first.", args.db, error)
+        return 1
+    print(render(rows, summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
