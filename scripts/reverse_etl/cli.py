@@ -66,6 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SyncError as exc:
         print(f"Sync stopped: {redact(exc)}", file=sys.stderr)
         return EXIT_STOPPED
+    except Exception as exc:  # last resort: a sentence, not a stack trace (details with --verbose)
+        logging.getLogger("sync_crm").debug("Unexpected failure", exc_info=True)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"Sync failed unexpectedly ({exc.__class__.__name__}: {redact(first_line)}); what was saved so far "
+              "is kept. Run again with --verbose for details.", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("Sync interrupted; what was saved so far is kept and the rest is sent next run.", file=sys.stderr)
         return 130

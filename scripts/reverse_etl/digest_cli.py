@@ -103,3 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SyncError as exc:
         print(f"Digest not sent: {redact(exc)}", file=sys.stderr)
         return 3
+    except Exception as exc:  # last resort: a sentence, not a stack trace
+        log.debug("Unexpected failure", exc_info=True)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"Digest not sent: unexpected {exc.__class__.__name__}: {redact(first_line)}.", file=sys.stderr)
+        return 4

@@ -278,9 +278,10 @@ class SalesforceDestination:
         obj = self.settings.object
         path = ("composite/sobjects" if self.settings.match_mode == "id"
                 else f"composite/sobjects/{obj}/{self.settings.external_id_field}")
+        bodies = {r.key: self._sobject(r) for r in chunk}
         pending = chunk
         for attempt in range(1, self.lock_attempts + 1):
-            payload = {"allOrNone": False, "records": [self._sobject(r) for r in pending]}
+            payload = {"allOrNone": False, "records": [bodies[r.key] for r in pending]}
             results = self._call(f"send {len(pending)} {obj} records", lambda: self._client().restful(
                 path, method="PATCH", json=payload), write=True)
             results = results if isinstance(results, list) else []
