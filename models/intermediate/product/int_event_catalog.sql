@@ -1,4 +1,6 @@
--- The event catalog seed, typed, with empty features as null.
+-- The event catalog seed, typed, with empty features as null. An event listed twice is a
+-- configuration error that stops the run here, with a message naming it.
+{{ assert_catalog_events_unique(ref('event_catalog')) }}
 with
 
 catalog as (

@@ -1,0 +1,20 @@
+{% macro assert_catalog_events_unique(catalog_relation) %}
+    {#- Stops the run with a sentence a user can act on when an event is listed more than
+        once in seeds/event_catalog.csv (it would otherwise count twice). -#}
+    {%- if execute -%}
+        {%- set duplicates = run_query(
+            "select event, count(*) as times_listed from " ~ catalog_relation
+            ~ " group by event having count(*) > 1 order by event"
+        ) -%}
+        {%- if duplicates.rows | length > 0 -%}
+            {%- set listed = [] -%}
+            {%- for row in duplicates.rows -%}
+                {%- do listed.append('"' ~ row[0] ~ '" (' ~ row[1] ~ ' times)') -%}
+            {%- endfor -%}
+            {{ exceptions.raise_compiler_error(
+                "Configuration error in seeds/event_catalog.csv: each event must be listed once, but "
+                ~ listed | join(', ') ~ " are listed more than once. Keep one row per event and run dbt seed again."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,57 @@
+"""Run the dbt project from tests: generate data, build, query the warehouse.
+
+The test command builds the small test warehouse before pytest runs and passes its path
+in HEALTH_TEST_WAREHOUSE; run alone, pytest builds one itself (about 30 s).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+TEST_AS_OF = os.environ.get("HEALTH_TEST_AS_OF", "2025-06-30")
+TEST_DATA_FLAGS = ["--seed", "7", "--accounts", "60", "--days", "300", "--events", "200000", "--end-date", TEST_AS_OF]
+
+
+def dbt_env(db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DBT_DUCKDB_PATH=str(db_path),
+        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return env
+
+
+def run_dbt(args: list[str], db_path: Path, project_dir: Path = PROJECT_ROOT, target_path: Path | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """Run a dbt command; a separate target path keeps parallel builds from sharing artefacts."""
+    command = [str(BIN / "dbt"), *args, "--project-dir", str(project_dir), "--profiles-dir", str(PROJECT_ROOT)]
+    if target_path is not None:
+        command += ["--target-path", str(target_path)]
+    return subprocess.run(command, cwd=project_dir, env=dbt_env(db_path), capture_output=True, text=True, check=False)
+
+
+def generate(db_path: Path, flags: list[str] = TEST_DATA_FLAGS) -> None:
+    subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "generate_demo_data.py"), "--db", str(db_path), "--quiet", *flags],
+        check=True, capture_output=True, text=True,
+    )
+
+
+def build_test_warehouse(db_path: Path) -> Path:
+    generate(db_path)
+    result = run_dbt(["build", "--vars", f"{{as_of_date: {TEST_AS_OF}}}"], db_path,
+                     target_path=db_path.parent / "dbt_target")
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt build of the test warehouse failed:\n{result.stdout[-4000:]}")
+    return db_path
+
+
+def copy_warehouse(source: Path, destination: Path) -> Path:
+    shutil.copyfile(source, destination)
+    return destination
