@@ -9,13 +9,14 @@ import numpy as np
 from .calendar import Timeline
 from .catalog import Catalog
 from .config import (
-    CHAMPION_LOSS, DECAYING, EXPANDING, NEVER, NOISY, PLANS, REGION_SHARES, STALLED,
+    CHAMPION_LOSS, DECAYING, EXPANDING, NEVER, NOISY, REGION_SHARES, STALLED,
     STEADY, STORY_SHARES, GeneratorConfig,
 )
 from .rand import shuffled_labels, stream
 
 STAGE = 1
-MAX_ACCOUNTS = 899_999  # ids from 900000 up are reserved for accounts unknown to the CRM
+MAX_ACCOUNTS = 899_999
+WHALE_SHARE = 0.015  # ids from 900000 up are reserved for accounts unknown to the CRM
 INDUSTRIES = (
     "Software", "Financial Services", "Healthcare", "Retail", "Manufacturing",
     "Education", "Media", "Logistics", "Professional Services", "Telecommunications",
@@ -42,7 +43,7 @@ _CSMS = (
 )
 _SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _ALNUM = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"))
-# Share of each story's accounts that churn within the history (when dates allow).
+# Share of each story's accounts that churn within the history (stalled: when dates allow).
 CHURN_SHARE = {DECAYING: 0.75, CHAMPION_LOSS: 0.8, STALLED: 0.4}
 # Chance that an account uses a non-core feature, by story.
 FEATURE_ADOPTION = {STEADY: 0.75, EXPANDING: 0.6, DECAYING: 0.65, CHAMPION_LOSS: 0.75, STALLED: 0.3, NOISY: 0.65}
@@ -100,7 +101,8 @@ def salesforce_id(rng: np.random.Generator) -> str:
     return body + suffix
 
 
-def _uniform_int(rng: np.random.Generator, low, high, size: int) -> np.ndarray:
+def _uniform_int(rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray | int, size: int) -> np.ndarray:
+    """Integers uniform in [low, high] (high is raised to low where it is smaller)."""
     low = np.broadcast_to(np.asarray(low, dtype=np.int64), (size,))
     high = np.maximum(np.broadcast_to(np.asarray(high, dtype=np.int64), (size,)), low)
     return low + np.floor(rng.random(size) * (high - low + 1)).astype(np.int64)
@@ -132,9 +134,19 @@ def _renewal_date(start: date, end: date) -> date:
         year += 1
 
 
+def _churners(rng: np.random.Generator, story: np.ndarray, code: int) -> np.ndarray:
+    """Exactly floor(share x members) of a story's accounts churn, always leaving one live."""
+    members = np.flatnonzero(story == code)
+    count = int(CHURN_SHARE[code] * len(members))
+    if len(members) >= 2:
+        count = min(count, len(members) - 1)
+    mask = np.zeros(len(story), dtype=bool)
+    mask[rng.permutation(members)[:count]] = True
+    return mask
+
+
 def _timelines(rng: np.random.Generator, story: np.ndarray, timeline: Timeline) -> dict[str, np.ndarray]:
     n, end = len(story), timeline.end_day
-    churn_roll = rng.random(n)
     in_history = rng.random(n) < 0.3
     start = np.where(in_history, _uniform_int(rng, 0, max(0, end - 21), n), -_uniform_int(rng, 30, 1800, n))
     churn = np.full(n, NEVER, dtype=np.int64)
@@ -145,7 +157,7 @@ def _timelines(rng: np.random.Generator, story: np.ndarray, timeline: Timeline) 
     fade = np.full(n, NEVER, dtype=np.int64)
 
     mask = story == DECAYING
-    churns = mask & (churn_roll < CHURN_SHARE[DECAYING])
+    churns = _churners(rng, story, DECAYING)
     churn_at = _uniform_int(rng, min(14, end), end, n)
     length = _uniform_int(rng, 42, 150, n)
     live_start = end - _uniform_int(rng, 30, 150, n)
@@ -155,7 +167,7 @@ def _timelines(rng: np.random.Generator, story: np.ndarray, timeline: Timeline) 
     start = np.where(mask, decline_start - _uniform_int(rng, 120, 900, n), start)
 
     mask = story == CHAMPION_LOSS
-    churns = mask & (churn_roll < CHURN_SHARE[CHAMPION_LOSS])
+    churns = _churners(rng, story, CHAMPION_LOSS)
     churn_at = _uniform_int(rng, min(35, end), end, n)
     churned_silence = churn_at - _uniform_int(rng, 21, 56, n)
     live_silence = end + 1 - _uniform_int(rng, 14, 28, n)
@@ -170,7 +182,7 @@ def _timelines(rng: np.random.Generator, story: np.ndarray, timeline: Timeline) 
     start = np.where(mask, stalled_start, start)
     fade = np.where(mask, start + _uniform_int(rng, 7, 21, n), fade)
     stalled_churn = start + _uniform_int(rng, 45, 110, n)
-    churns = mask & (churn_roll < CHURN_SHARE[STALLED]) & (stalled_churn <= end)
+    churns = _churners(rng, story, STALLED) & (stalled_churn <= end)
     churn = np.where(churns, stalled_churn, churn)
 
     mask = story == EXPANDING
@@ -248,8 +260,11 @@ def build_accounts(config: GeneratorConfig, timeline: Timeline, catalog: Catalog
     n, end = config.accounts, timeline.end_day
     story = shuffled_labels(rng, n, STORY_SHARES)
     arr = np.clip(np.exp(rng.normal(np.log(25_000), 1.3, n)), 3_000, 3_000_000)
+    # A heavy top: about 1.5% of accounts (at least one from 20 accounts) are large enterprises.
+    whales = rng.permutation(n)[: round(WHALE_SHARE * n) if n >= 20 else 0]
+    arr[whales] = np.clip(np.exp(rng.normal(np.log(900_000), 0.4, len(whales))), 520_000, 3_000_000)
     arr_cents = (np.round(arr / 100) * 100 * 100).astype(np.int64)
-    price_per_seat = np.exp(rng.normal(np.log(1_000), 0.3, n))
+    price_per_seat = np.exp(rng.normal(np.log(1_150), 0.3, n))
     seats = np.clip(np.round(arr_cents / 100 / price_per_seat), 3, 3000).astype(np.int64)
     plan = np.where(arr_cents < 20_000_00, 0, np.where(arr_cents < 100_000_00, 1, 2))
     region = rng.choice(len(REGION_SHARES), n, p=np.array(REGION_SHARES))

@@ -5,7 +5,7 @@ import numpy as np
 
 from .accounts import Accounts
 from .calendar import US_PER_SECOND, Timeline
-from .config import NEVER, PLANS, ROLES
+from .config import PLANS, ROLES
 from .planted import SpecialUsers
 from .rand import ROW_COUNTER_BASE, id_high, random_u64
 from .users import Users, anonymous_ids
@@ -137,7 +137,3 @@ def build_groups(rng: np.random.Generator, seed: int, users: Users, a: Accounts,
     counters = np.arange(len(batch["hi"]), dtype=np.uint64) + np.uint64(ROW_COUNTER_BASE)
     batch["hi"] = id_high(counters, seed, GROUPS_FAMILY)
     return batch
-
-
-def moved_users(users: Users) -> np.ndarray:
-    return np.flatnonzero((users.move_to >= 0) & (users.move_day < NEVER))

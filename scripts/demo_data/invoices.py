@@ -73,9 +73,9 @@ def build_invoices(rng: np.random.Generator, a: Accounts, timeline: Timeline) ->
         "account_ix": acct.astype(np.int64),
         "amount_cents": amount,
         "currency": np.where(eur[acct], "EUR", "USD").astype(object),
-        "issued": issued.astype(np.int64),
-        "due": due.astype(np.int64),
-        "paid": np.where(unpaid, 0, paid).astype(np.int64),
+        "issued": (issued + timeline.epoch_day0).astype(np.int64),
+        "due": (due + timeline.epoch_day0).astype(np.int64),
+        "paid": (np.where(unpaid, 0, paid) + timeline.epoch_day0).astype(np.int64),
         "paid_null": unpaid,
         "status": status.astype(object),
     }

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 from . import warehouse
@@ -17,7 +18,7 @@ from .activity import (
 )
 from .calendar import Timeline
 from .catalog import Catalog, event_text, load_catalog
-from .config import CHAMPION_LOSS, DECAYING, NEVER, PLANS, REGIONS, STORIES, GeneratorConfig
+from .config import CHAMPION_LOSS, DECAYING, HEALTHY_STORIES, NEVER, PLANS, REGIONS, STORIES, GeneratorConfig
 from .identity import build_groups, build_identifies
 from .invoices import build_invoices
 from .nps import build_nps
@@ -52,7 +53,7 @@ def _epoch(timeline: Timeline, day: np.ndarray) -> np.ndarray:
     return (np.asarray(day, dtype=np.int64) + timeline.epoch_day0).astype(np.int64)
 
 
-def _load_events(con, config: GeneratorConfig, catalog: Catalog, timeline: Timeline, a: Accounts,
+def _load_events(con: duckdb.DuckDBPyConnection, config: GeneratorConfig, catalog: Catalog, timeline: Timeline, a: Accounts,
                  users: Users, special: SpecialUsers) -> np.ndarray:
     """Natural and planted events, chunk by chunk; returns rows planted per variant."""
     names = catalog.all_event_names
@@ -67,7 +68,8 @@ def _load_events(con, config: GeneratorConfig, catalog: Catalog, timeline: Timel
     chunks = chunk_ranges(plan)
     log.info("target %d natural events: %d users in %d chunk(s), daily scale %.3f, %.2f extra events per active day",
              target, users.n, len(chunks), plan.scale, plan.extra_events)
-    eligible = plan.user_expected * (a.churn_day[users.account] >= NEVER)
+    source_account = np.isin(a.story, HEALTHY_STORIES) & (a.churn_day >= NEVER)
+    eligible = plan.user_expected * source_account[users.account]
     weights = np.array([eligible[lo:hi].sum() for lo, hi in chunks])
     allocation = chunk_allocation(totals, weights) if chunks else np.zeros((0, len(totals)), dtype=np.int64)
 
@@ -80,7 +82,7 @@ def _load_events(con, config: GeneratorConfig, catalog: Catalog, timeline: Timel
         batch = natural_events(rng, users, a, curves, windows, catalog, timeline, plan, lo, hi, config.seed, counter)
         counter += len(batch["hi"])
         natural += len(batch["hi"])
-        dirty, counts = plant_events(rng, batch, allocation[i], a.churn_day, special, timeline, config.seed,
+        dirty, counts = plant_events(rng, batch, allocation[i], source_account, special, timeline, config.seed,
                                      planted_counter, catalog.n_events)
         planted_counter += len(dirty["hi"])
         planted += counts
@@ -92,7 +94,7 @@ def _load_events(con, config: GeneratorConfig, catalog: Catalog, timeline: Timel
     return planted
 
 
-def _load_accounts(con, timeline: Timeline, a: Accounts, users: Users) -> None:
+def _load_accounts(con: duckdb.DuckDBPyConnection, timeline: Timeline, a: Accounts, users: Users) -> None:
     churned = a.churn_day < NEVER
     churn_epoch = _epoch(timeline, np.where(churned, a.churn_day, 0))
     renewal = np.array([(d - timeline.start_date).days for d in a.renewal_dates], dtype=np.int64)
@@ -130,7 +132,7 @@ def _load_accounts(con, timeline: Timeline, a: Accounts, users: Users) -> None:
     })
 
 
-def _load_special_users(con, timeline: Timeline, a: Accounts, users: Users, special: SpecialUsers) -> None:
+def _load_special_users(con: duckdb.DuckDBPyConnection, timeline: Timeline, a: Accounts, users: Users, special: SpecialUsers) -> None:
     rows: list[tuple[str, str, str | None, str]] = []
     for u in np.flatnonzero(users.move_to >= 0):
         rows.append((user_id(u), "mover", f"acc_{users.account[u] + 1:06d}",
@@ -149,7 +151,7 @@ def _load_special_users(con, timeline: Timeline, a: Accounts, users: Users, spec
                          {key: np.array(values, dtype=object) for key, values in zip(("user_id", "role_in_demo", "account_id", "note"), columns)})
 
 
-def _load_meta(con, config: GeneratorConfig, summary: RunSummary, details: list[tuple[str, str, str, int]]) -> None:
+def _load_meta(con: duckdb.DuckDBPyConnection, config: GeneratorConfig, summary: RunSummary, details: list[tuple[str, str, str, int]]) -> None:
     table, kind, count = zip(*summary.planted)
     warehouse.insert(con, "demo_meta.planted_issues", "source_table, kind, row_count", {
         "source_table": np.array(table, dtype=object), "kind": np.array(kind, dtype=object),

@@ -3,8 +3,8 @@
 The data-quality model classifies tracks rows in this order (first match wins):
 missing_id_or_timestamp, duplicate_id, future_timestamp, anonymous_event,
 unattributed_event, unknown_account, unknown_event. Every planted row is a copy of a
-clean natural event (of a customer that has not churned, at least two days before the
-end date) with exactly one flaw, so it lands in its own kind and nowhere else.
+clean natural event (of a healthy-story customer, which never churns, at least two days
+before the end date) with exactly one flaw, so it lands in its own kind and nowhere else.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .calendar import US_PER_DAY, US_PER_SECOND, Timeline
-from .config import MIN_PLANTED, NEVER, PLANTED_EVENT_SHARE
+from .config import MIN_PLANTED, PLANTED_EVENT_SHARE
 from .rand import PLANTED_COUNTER_BASE, allocate, id_high, random_u64
 from .users import anonymous_ids
 from .activity import EVENT_ID_FAMILY, TS_NULL
@@ -79,10 +79,14 @@ def chunk_allocation(totals: np.ndarray, chunk_weights: np.ndarray) -> np.ndarra
 
 
 def plant_events(rng: np.random.Generator, batch: dict[str, np.ndarray], wanted: np.ndarray,
-                 churn_day: np.ndarray, special: SpecialUsers, timeline: Timeline, seed: int,
+                 source_account: np.ndarray, special: SpecialUsers, timeline: Timeline, seed: int,
                  first_counter: int, unknown_code_base: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Copy clean events of this chunk into flawed rows; returns the rows and counts per variant."""
-    eligible = np.flatnonzero((batch["day"] <= timeline.end_day - 2) & (churn_day[batch["acct"]] >= NEVER))
+    """Copy clean events of this chunk into flawed rows; returns the rows and counts per variant.
+
+    `source_account` marks the accounts whose events may be copied (healthy stories only,
+    so planted rows never blur a churn, a decline or a silent champion).
+    """
+    eligible = np.flatnonzero((batch["day"] <= timeline.end_day - 2) & source_account[batch["acct"]])
     take = min(int(wanted.sum()), len(eligible))
     source = rng.choice(eligible, size=take, replace=False) if take else np.array([], dtype=np.int64)
     counts = np.zeros(len(VARIANTS), dtype=np.int64)

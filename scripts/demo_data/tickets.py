@@ -5,7 +5,7 @@ import numpy as np
 
 from .accounts import Accounts
 from .activity import PEAK_HOUR_UTC
-from .calendar import US_PER_DAY, US_PER_SECOND, Timeline
+from .calendar import US_PER_SECOND, Timeline
 from .config import CHAMPION_LOSS, DECAYING, NEVER
 from .phases import strained
 from .users import Users, pick_alive

@@ -72,7 +72,7 @@ def anonymous_ids(seed: int, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return mix64(base ^ salt ^ np.uint64(0xA5A5)), mix64((base + np.uint64(1)) ^ salt ^ np.uint64(0x5A5A))
 
 
-def _uniform_int(rng: np.random.Generator, low, high) -> np.ndarray:
+def _uniform_int(rng: np.random.Generator, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     low = np.asarray(low, dtype=np.int64)
     high = np.maximum(np.asarray(high, dtype=np.int64), low)
     return low + np.floor(rng.random(low.shape) * (high - low + 1)).astype(np.int64)
@@ -110,7 +110,7 @@ def _join_leave(rng: np.random.Generator, a: Accounts, acct: np.ndarray, local: 
     leave_share = rng.uniform(0.4, 0.8, len(a.story))[acct]
     decaying = (story == DECAYING) & (roll < leave_share)
     leave = np.where(decaying, _uniform_int(rng, a.decline_start[acct], np.minimum(a.decline_end[acct], NEVER - 1)), leave)
-    champion_team = (story == CHAMPION_LOSS) & (roll < 0.3)
+    champion_team = (story == CHAMPION_LOSS) & (roll < 0.25)
     leave = np.where(champion_team, _uniform_int(rng, a.silence_day[acct], np.minimum(a.decline_end[acct], NEVER - 1)), leave)
     stalled = (story == STALLED) & (roll < 0.5)
     leave = np.where(stalled, _uniform_int(rng, a.fade_start[acct], a.fade_start[acct] + 45), leave)
@@ -170,7 +170,7 @@ def build_users(config: GeneratorConfig, timeline: Timeline, a: Accounts) -> Use
         candidates = np.flatnonzero((acct == source) & (local > 0) & (join < end // 3) & (leave == NEVER))
         if source == target or len(candidates) == 0:
             continue
-        mover = candidates[rng.integers(0, len(candidates))]
+        mover = candidates[np.argmax(engagement[candidates])]  # someone who keeps using the product
         move_day[mover] = int(rng.integers(end // 3, max(end // 3 + 1, 2 * end // 3)))
         move_to[mover] = target
     for source, target in zip(roles["post_end_from"], roles["post_end_to"]):
