@@ -195,6 +195,8 @@ def _summary(out: TextIO, name: str, plan: Plan, counts: dict[str, int], codes: 
         out.write(f"  Sent {counts['records_sent']} records through {api} in {batches} batch(es), "
                   f"{counts['write_requests']} write request(s): {counts['records_accepted']} accepted "
                   f"({counts['records_created']} created), {counts['records_rejected']} rejected.\n")
+    elif plan.deferred:
+        out.write("  Nothing sent: --limit held every changed record back.\n")
     else:
         out.write("  Nothing changed since the last accepted values: no write request was made.\n")
     if codes:

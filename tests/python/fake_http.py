@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections import Counter
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,7 @@ from typing import Any
 class Fault:
     kind: str          # e.g. "503", "429", "drop", "drop_after", "hold_after", or server-specific kinds
     match: str         # request type it applies to, or "any"
-    after: int = 0     # let this many matching requests through first
+    after: int = 0     # applies from matching request number after + 1 on (counted per request type)
     times: int = 1     # then apply to this many
 
 
@@ -38,6 +39,7 @@ class FakeServer:
         self.lock = threading.RLock()
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
+        self.seen: Counter[str] = Counter()
         self.held = threading.Event()
         self.release = threading.Event()
         fake = self
@@ -106,11 +108,12 @@ class FakeServer:
     def take_fault(self, request_type: str) -> str | None:
         """The fault (if any) that applies to this request; consumes it."""
         with self.lock:
+            self.seen[request_type] += 1
+            self.seen["any"] += 1
             for fault in self.faults:
                 if fault.match not in (request_type, "any") or fault.times <= 0:
                     continue
-                if fault.after > 0:
-                    fault.after -= 1
+                if self.seen[fault.match] <= fault.after:
                     continue
                 fault.times -= 1
                 return fault.kind

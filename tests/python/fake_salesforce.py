@@ -128,6 +128,9 @@ class FakeSalesforce(FakeServer):
             return Reply(int(fault), [{"errorCode": "SERVER_UNAVAILABLE", "message": "try again later"}], usage)
         if fault == "429":
             return Reply(429, [{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "ConcurrentPerOrgLongTxn Limit exceeded."}], usage)
+        if fault == "lock":
+            return Reply(400, [{"errorCode": "UNABLE_TO_LOCK_ROW",
+                                "message": "unable to obtain exclusive access to this record"}], usage)
         if fault == "limit":
             return Reply(403, [{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}], usage)
         if fault == "drop":

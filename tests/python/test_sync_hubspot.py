@@ -173,3 +173,16 @@ def test_missing_token_is_one_sentence(monkeypatch, warehouse, tmp_path, capsys)
     assert code == 2 and out == ""
     assert err.strip().startswith("Sync not started: HUBSPOT_ACCESS_TOKEN is not set")
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_match_by_unique_property(hub, warehouse, tmp_path, capsys):
+    rows = hubspot_rows(5)
+    write_duckdb(warehouse, rows)
+    for i, row in enumerate(rows, start=1):
+        hub.companies[str(500 + i)] = {"health_account_key": row["account_id"]}
+    config = str(write_config(tmp_path, {"hubspot": {"match": {"mode": "id_property"}}}))
+    code, out, err = run_cli(["hubspot", "--config", config], capsys)
+    assert code == 0, out + err
+    assert "4 accepted" in out                               # acct_00002 has no crm_id: skipped
+    by_key = {c["health_account_key"]: c for c in hub.companies.values()}
+    assert by_key["acct_00003"]["health_score"] == str(rows[2]["health_score"])

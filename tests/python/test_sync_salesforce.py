@@ -1,6 +1,7 @@
 """Reverse-ETL to Salesforce, end to end through simple-salesforce against a fake HTTPS org."""
 from __future__ import annotations
 
+import collections
 from pathlib import Path
 from typing import Iterator
 
@@ -205,15 +206,19 @@ def test_throttling_errors_and_dropped_connections_are_retried(org, warehouse, t
     rows = export_rows(600)
     write_duckdb(warehouse, rows)
     seed_org(org, rows)
-    org.add_fault("503", match="collections")
-    org.add_fault("429", match="collections", after=1)
-    org.add_fault("drop", match="collections", after=1)
-    org.add_fault("drop_after", match="collections", after=1)   # applied, but the answer is lost
+    # Collection requests #1..#8 over 3 batches of 200: every batch meets at least one fault.
+    org.add_fault("503", match="collections")                    # batch 1, try 1
+    org.add_fault("429", match="collections", after=2)           # batch 2, try 1
+    org.add_fault("drop", match="collections", after=4)          # batch 3, try 1: no answer, not applied
+    org.add_fault("lock", match="collections", after=5)          # batch 3, try 2: request-level UNABLE_TO_LOCK_ROW
+    org.add_fault("drop_after", match="collections", after=6)    # batch 3, try 3: applied, answer lost
     org.add_fault("503", match="describe")
-    code, out, err = run_cli(["salesforce", "--config", str(write_config(tmp_path))], capsys)
+    code, out, err = run_cli(["salesforce", "--config", str(write_config(tmp_path, {"retry": {"max_attempts": 5}}))],
+                             capsys)
     assert code == 0, out + err
+    assert org.seen["collections"] == 8
     assert salesforce_mismatches(org.records, rows) == []
-    assert max(org.accepted.values()) <= 2 and len(org.accepted) == 600
+    assert collections.Counter(org.accepted.values()) == {1: 400, 2: 200}   # batch 3 applied twice and len(org.accepted) == 600
     assert state_keys(warehouse) == {r["account_id"] for r in rows}
 
 
@@ -279,10 +284,14 @@ def test_bulk_api_2_above_the_threshold(org, warehouse, tmp_path, capsys):
     org.deleted.add(crm_id(3))
     org.lock_failures[crm_id(8)] = 1
     org.bulk_unprocessed = 4                     # the first job stops before its last 4 rows
+    org.add_fault("drop", match="bulk_upload")   # upload lost: that job is aborted and a new one started
+    org.add_fault("503", match="bulk_status")
+    org.add_fault("drop", match="bulk_results", after=2)
     config = str(write_config(tmp_path, {"salesforce": {"bulk_threshold": 50, "bulk_job_size": 130}}))
     code, out, err = run_cli(["salesforce", "--config", config], capsys)
     assert code == 1, out + err
-    assert "Bulk API 2.0" in out and len(org.bulk_jobs) == 2
+    assert "Bulk API 2.0" in out
+    assert [j["state"] for j in org.bulk_jobs.values()] == ["Aborted", "Failed", "JobComplete"]
     codes = dict(query(warehouse, "select error_code, count(*) from reverse_etl.sync_log group by 1"))
     assert codes == {"ENTITY_IS_DELETED": 1, "UNPROCESSED": 4}
     assert org.accepted[crm_id(8)] == 1          # lock error retried through sObject Collections
@@ -345,3 +354,31 @@ def test_killed_after_k_batches_then_rerun_sends_each_record_once_more_at_most(o
     assert len(state_keys(warehouse)) == 1000
     statuses = query(warehouse, "select status from reverse_etl.sync_runs order by started_at, run_id")
     assert [s[0] for s in statuses] == ["running", "succeeded"]           # the killed run never finished
+
+
+def test_missing_or_partial_credentials_are_one_sentence(warehouse, tmp_path, capsys, monkeypatch):
+    clean_env(monkeypatch)
+    write_duckdb(warehouse, export_rows(3))
+    config = str(write_config(tmp_path))
+    code, out, err = run_cli(["salesforce", "--config", config], capsys)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "No Salesforce credentials are set: set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN" in err
+    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", "tok-only")
+    code, out, err = run_cli(["salesforce", "--config", config], capsys)
+    assert code == 2 and "needs SALESFORCE_INSTANCE_URL to be set as well" in err and "Traceback" not in err
+
+
+def test_missing_export_relation_is_one_sentence(org, warehouse, tmp_path, capsys):
+    write_duckdb(warehouse, export_rows(3))
+    config = str(write_config(tmp_path, {"warehouse": {"export_relation": "marts.no_such_model"}}))
+    code, out, err = run_cli(["salesforce", "--config", config], capsys)
+    assert code == 2 and "Could not read the export model 'marts.no_such_model'" in err
+    assert org.requests == []
+
+
+def test_dry_run_in_upsert_mode_counts_records_to_create(org, warehouse, tmp_path, capsys):
+    rows = export_rows(4)
+    write_duckdb(warehouse, rows)
+    config = str(write_config(tmp_path, {"salesforce": {"match": {"mode": "external_id"}}}))
+    code, out, _ = run_cli(["salesforce", "--config", config, "--dry-run"], capsys)
+    assert code == 0 and "to create:          4 (never synced" in out and "to update:          0" in out
