@@ -159,7 +159,7 @@ def _timelines(rng: np.random.Generator, story: np.ndarray, timeline: Timeline) 
     mask = story == DECAYING
     churns = _churners(rng, story, DECAYING)
     churn_at = _uniform_int(rng, min(14, end), end, n)
-    length = _uniform_int(rng, 42, 150, n)
+    length = _uniform_int(rng, 90, 200, n)  # declines start months before the cancellation
     live_start = end - _uniform_int(rng, 30, 150, n)
     decline_start = np.where(churns, churn_at - length, np.where(mask, live_start, decline_start))
     decline_end = np.where(churns, churn_at, np.where(mask, live_start + _uniform_int(rng, 150, 270, n), decline_end))
@@ -169,7 +169,7 @@ def _timelines(rng: np.random.Generator, story: np.ndarray, timeline: Timeline) 
     mask = story == CHAMPION_LOSS
     churns = _churners(rng, story, CHAMPION_LOSS)
     churn_at = _uniform_int(rng, min(35, end), end, n)
-    churned_silence = churn_at - _uniform_int(rng, 21, 56, n)
+    churned_silence = churn_at - _uniform_int(rng, 35, 70, n)
     live_silence = end + 1 - _uniform_int(rng, 14, 28, n)
     silence = np.where(churns, churned_silence, np.where(mask, live_silence, silence))
     decline_start = np.where(mask, silence, decline_start)

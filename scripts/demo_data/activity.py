@@ -56,7 +56,7 @@ def account_curves(a: Accounts, timeline: Timeline) -> np.ndarray:
     d1 = np.minimum(a.decline_end, NEVER - 1)[:, None].astype(np.float64)
     progress = np.clip((day - d0) / np.maximum(d1 - d0, 1), 0, 1)
     curve = np.where(story == DECAYING, 1 - 0.88 * progress, curve)
-    curve = np.where(story == CHAMPION_LOSS, 1 - 0.5 * progress, curve)
+    curve = np.where(story == CHAMPION_LOSS, 1 - 0.75 * progress, curve)
 
     since_fade = np.maximum(day - a.fade_start[:, None], 0)
     fade = 0.9 * np.power(0.5, since_fade / a.fade_halflife[:, None])
