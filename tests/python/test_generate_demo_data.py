@@ -194,12 +194,12 @@ def test_every_story_is_present_and_churn_fits_the_story(con) -> None:
 
 def test_story_timelines_are_believable(con) -> None:
     end = f"date '{END_DATE}'"
-    # Decaying churners decline for at least six weeks first.
+    # Decaying churners decline for at least three months first.
     assert _value(con, """select count(*) from demo_meta.account_timelines where story = 'decaying'
-                          and churned_at is not null and churned_at - decline_start_date < 42""") == 0
-    # The champion goes silent 3-8 weeks before churn, and is silent from then on.
+                          and churned_at is not null and churned_at - decline_start_date < 90""") == 0
+    # The champion goes silent 5-10 weeks before churn, and is silent from then on.
     assert _value(con, """select count(*) from demo_meta.account_timelines where story = 'champion_loss'
-                          and churned_at is not null and churned_at - champion_silent_from not between 21 and 56""") == 0
+                          and churned_at is not null and churned_at - champion_silent_from not between 35 and 70""") == 0
     assert _value(con, """select count(*) from segment.tracks t join demo_meta.account_timelines a
                           on t.user_id = a.champion_user_id where t.timestamp >= a.champion_silent_from""") == 0
     # Stalled onboardings started in the last ~120 days; expanding accounts end near or above their seats.
