@@ -3,6 +3,7 @@
     case {{ component_column }}
         when 'engagement' then 'engagement'
         when 'engagement_trend' then 'engagement trend'
+        when 'silent_users' then 'silent users'
         when 'usage_frequency' then 'usage frequency'
         when 'feature_adoption' then 'feature adoption'
         when 'activation' then 'activation'

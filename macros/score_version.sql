@@ -3,7 +3,8 @@
     {{ return([
         'window_short_days', 'window_long_days', 'frequency_window_days',
         'adoption_low_pct', 'adoption_high_pct', 'engagement_user_target_points',
-        'engagement_seat_target_points', 'trend_zero_ratio_pct', 'frequency_target_pct', 'seat_utilisation_target_pct',
+        'engagement_seat_target_points', 'trend_zero_ratio_pct', 'silent_share_zero_pct',
+        'champion_dark_days', 'champion_lookback_days', 'frequency_target_pct', 'seat_utilisation_target_pct',
         'recency_zero_days', 'tenure_mature_days', 'support_points_per_open_urgent_ticket',
         'support_points_per_bad_csat', 'bad_csat_window_days', 'nps_max_age_days',
         'billing_points_per_overdue_invoice', 'band_green_min_score', 'band_red_below_score',

@@ -5,6 +5,8 @@
 {%- set short_w = var('window_short_days') %}
 {%- set long_w = var('window_long_days') %}
 {%- set freq_w = var('frequency_window_days') %}
+{%- set quiet_days = var('champion_dark_days') %}
+{%- set lookback = var('champion_lookback_days') %}
 with
 
 customer_days as (
@@ -41,6 +43,57 @@ account_days as (
         sum(sum_points) as sum_points
     from user_days
     group by account_id, activity_date
+
+),
+
+-- spells in which a user has had no meaningful event for quiet_days days: from the
+-- quiet_days-th day after an active day until the next active day (exclusive; null: ongoing)
+user_quiet_spells as (
+
+    select
+        account_id,
+        user_id,
+        {{ date_add_days('activity_date', quiet_days) }} as quiet_from_date,
+        next_active_date as quiet_until_date
+    from (
+        select
+            account_id,
+            user_id,
+            activity_date,
+            lead(activity_date) over (partition by account_id, user_id order by activity_date) as next_active_date
+        from active_user_days
+    ) as spaced
+    where next_active_date is null or {{ days_between('activity_date', 'next_active_date') }} > {{ quiet_days }}
+
+),
+
+-- a user's points count as "silent" on the days of the lookback window that fall inside a quiet spell
+silent_points as (
+
+    select
+        user_days.account_id,
+        case
+            when user_days.activity_date > user_quiet_spells.quiet_from_date then user_days.activity_date
+            else user_quiet_spells.quiet_from_date
+        end as start_date,
+        case
+            when
+                user_quiet_spells.quiet_until_date is not null
+                and user_quiet_spells.quiet_until_date < {{ date_add_days('user_days.activity_date', lookback) }}
+                then user_quiet_spells.quiet_until_date
+            else {{ date_add_days('user_days.activity_date', lookback) }}
+        end as end_date,
+        user_days.sum_points
+    from user_days
+    inner join user_quiet_spells
+        on
+            user_days.account_id = user_quiet_spells.account_id
+            and user_days.user_id = user_quiet_spells.user_id
+            and {{ date_add_days('user_days.activity_date', lookback) }} > user_quiet_spells.quiet_from_date
+            and (
+                user_quiet_spells.quiet_until_date is null
+                or user_days.activity_date < user_quiet_spells.quiet_until_date
+            )
 
 ),
 
@@ -143,6 +196,36 @@ timeline as (
         'points_prior_30d',
         -sum_points
     from account_days
+    union all
+    select
+        account_id,
+        activity_date,
+        'points_lookback',
+        sum_points
+    from account_days
+    union all
+    select
+        account_id,
+        {{ date_add_days('activity_date', lookback) }},
+        'points_lookback',
+        -sum_points
+    from account_days
+    union all
+    select
+        account_id,
+        start_date,
+        'silent_points_lookback',
+        sum_points
+    from silent_points
+    where start_date < end_date
+    union all
+    select
+        account_id,
+        end_date,
+        'silent_points_lookback',
+        -sum_points
+    from silent_points
+    where start_date < end_date
     union all
     select
         account_id,
@@ -250,6 +333,8 @@ per_day as (
         sum(case when metric = 'milestones_completed' then delta else 0 end) as d_milestones,
         sum(case when metric = 'points_30d' then delta else 0 end) as d_points,
         sum(case when metric = 'points_prior_30d' then delta else 0 end) as d_points_prior,
+        sum(case when metric = 'points_lookback' then delta else 0 end) as d_points_lookback,
+        sum(case when metric = 'silent_points_lookback' then delta else 0 end) as d_silent_points_lookback,
         sum(case when metric = 'meaningful_events_30d' then delta else 0 end) as d_meaningful,
         sum(case when metric = 'active_days_28d' then delta else 0 end) as d_active_days,
         sum(case when metric = 'open_urgent_tickets' then delta else 0 end) as d_open_urgent,
@@ -273,6 +358,8 @@ running as (
         sum(d_milestones) over running_window as count_milestones_completed,
         round(sum(d_points) over running_window, 4) as sum_points_30d,
         round(sum(d_points_prior) over running_window, 4) as sum_points_prior_30d,
+        round(sum(d_points_lookback) over running_window, 4) as sum_points_lookback,
+        round(sum(d_silent_points_lookback) over running_window, 4) as sum_silent_points_lookback,
         sum(d_meaningful) over running_window as count_meaningful_events_30d,
         sum(d_active_days) over running_window as count_active_days_28d,
         sum(d_open_urgent) over running_window as count_open_urgent_tickets,
@@ -300,6 +387,8 @@ final as (
         cast(running.count_meaningful_events_30d as integer) as count_meaningful_events_30d,
         cast(running.sum_points_30d as {{ type_double() }}) as sum_points_30d,
         cast(running.sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
+        cast(running.sum_points_lookback as {{ type_double() }}) as sum_points_60d,
+        cast(running.sum_silent_points_lookback as {{ type_double() }}) as sum_silent_points_60d,
         cast(running.count_active_days_28d as integer) as count_active_days_28d,
         cast(running.count_features_used_30d as integer) as count_features_used_30d,
         cast(running.count_milestones_completed as integer) as count_milestones_completed,

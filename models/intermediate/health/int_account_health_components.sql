@@ -68,6 +68,21 @@ scored as (
     select
         account_id,
         as_of_date,
+        'silent_users',
+        cast(silent_points_pct as {{ type_double() }}),
+        cast(silent_points_pct as {{ dbt.type_string() }})
+        || '% of 60-day engagement from users silent {{ var("champion_dark_days") }}+ days',
+        coalesce(sum_points_60d > 0, false),
+        case
+            when sum_points_60d > 0
+                then greatest(0.0, 100.0 - 100.0 * silent_points_pct / {{ var('silent_share_zero_pct') }})
+        end
+    from inputs
+
+    union all
+    select
+        account_id,
+        as_of_date,
         'usage_frequency',
         cast(active_days_pct as {{ type_double() }}),
         'active ' || cast(count_active_days_28d as {{ dbt.type_string() }}) || ' of 28 days',

@@ -93,6 +93,8 @@ component_facts as (
                     || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }}) || ')'
             when 'engagement_trend'
                 then 'Engagement down to ' || components.raw_value_text
+            when 'silent_users'
+                then components.raw_value_text
             when 'usage_frequency'
                 then
                     'Used on only ' || cast(today.active_days_pct as {{ dbt.type_string() }})

@@ -138,6 +138,7 @@ final as (
         inputs.active_days_pct,
         cast(inputs.sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
         cast(inputs.sum_points_30d as {{ type_double() }}) as sum_points_30d,
+        inputs.silent_points_pct,
         cast(inputs.days_since_last_active as integer) as days_since_last_active,
         inputs.last_active_date,
         inputs.tenure_days,
