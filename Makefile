@@ -22,13 +22,14 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint test-dbt test-python sync digest docs clean
+.PHONY: help venv demo test lint test-dbt test-python sync digest daily docs clean
 
 help:
 	@echo "make demo   - build the demo warehouse and show the accounts that need attention today"
 	@echo "make test   - lint, build and test the project on a small fixed dataset, run pytest"
 	@echo "make sync   - write the health fields to Salesforce (needs SALESFORCE_* env vars)"
 	@echo "make digest - post the daily digest to Slack (needs SLACK_WEBHOOK_URL)"
+	@echo "make daily  - the scheduled job: dbt build, then sync, then digest"
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
 
 venv: $(STAMP)
@@ -74,6 +75,12 @@ sync: venv
 	$(BIN)/python scripts/sync_crm.py salesforce
 
 digest: venv
+	$(BIN)/python scripts/slack_digest.py
+
+# The scheduled job: build as of today, then write to the CRM, then post the digest.
+daily: venv
+	$(BIN)/dbt build
+	$(BIN)/python scripts/sync_crm.py salesforce
 	$(BIN)/python scripts/slack_digest.py
 
 docs: venv
