@@ -1,7 +1,11 @@
 {% macro assert_catalog_events_unique(catalog_relation) %}
     {#- Stops the run with a sentence a user can act on when an event is listed more than
         once in seeds/event_catalog.csv (it would otherwise count twice). -#}
-    {%- if execute -%}
+    {#- Skipped when the seed is not loaded yet (e.g. dbt compile or docs on a new warehouse). -#}
+    {%- set loaded = adapter.get_relation(
+        database=catalog_relation.database, schema=catalog_relation.schema, identifier=catalog_relation.identifier
+    ) if execute else none -%}
+    {%- if loaded is not none -%}
         {%- set duplicates = run_query(
             "select event, count(*) as times_listed from " ~ catalog_relation
             ~ " group by event having count(*) > 1 order by event"

@@ -57,7 +57,8 @@ scored as (
         coalesce(sum_points_prior_30d > 0, false),
         case
             when sum_points_prior_30d > 0
-                then greatest(0.0, least(100.0,
+                then greatest(0.0, least(
+                    100.0,
                     100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ var('trend_zero_ratio_pct') }})
                     / (100 - {{ var('trend_zero_ratio_pct') }})
                 ))
