@@ -35,17 +35,9 @@ first_invoices as (
 
 ),
 
-catalog_features as (
+config_counts as (
 
-    select count(distinct feature) as count_features
-    from {{ ref('int_event_catalog') }}
-    where feature is not null
-
-),
-
-milestone_count as (
-
-    select count(*) as count_milestones from {{ ref('activation_milestones') }}
+    select * from {{ ref('int_product_config_counts') }}
 
 ),
 
@@ -74,8 +66,8 @@ inputs as (
             when accounts.licensed_seats > 0 then accounts.licensed_seats
             else greatest(metrics.active_users_30d, 1)
         end as engagement_basis_users,
-        {{ pct('metrics.count_features_used_30d', 'catalog_features.count_features') }} as feature_adoption_pct,
-        {{ pct('metrics.count_milestones_completed', 'milestone_count.count_milestones') }} as activation_pct,
+        {{ pct('metrics.count_features_used_30d', 'config_counts.count_features') }} as feature_adoption_pct,
+        {{ pct('metrics.count_milestones_completed', 'config_counts.count_milestones') }} as activation_pct,
         {{ pct('metrics.active_users_30d', 'accounts.licensed_seats') }} as active_user_pct,
         {{ pct('metrics.count_active_days_28d', var('frequency_window_days')) }} as active_days_pct,
         cast({{ days_between('accounts.contract_start_date', 'metrics.as_of_date') }} as integer) as tenure_days,
@@ -89,8 +81,7 @@ inputs as (
         coalesce(first_invoices.first_invoice_date <= metrics.as_of_date, false) as has_invoices
 
     from metrics
-    cross join catalog_features
-    cross join milestone_count
+    cross join config_counts
     inner join accounts
         on metrics.account_id = accounts.account_id
     left join nps

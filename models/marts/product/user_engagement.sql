@@ -65,11 +65,9 @@ features_used as (
 
 ),
 
-catalog_features as (
+config_counts as (
 
-    select count(distinct feature) as count_features
-    from {{ ref('int_event_catalog') }}
-    where feature is not null
+    select * from {{ ref('int_product_config_counts') }}
 
 ),
 
@@ -81,12 +79,6 @@ milestones_reached as (
         count(distinct milestone) as count_milestones_completed
     from {{ ref('int_user_milestone_completions') }}
     group by account_id, user_id
-
-),
-
-milestone_count as (
-
-    select count(*) as count_milestones from {{ ref('activation_milestones') }}
 
 ),
 
@@ -138,16 +130,15 @@ final as (
         end as {{ dbt.type_string() }}) as usage_frequency,
 
         -- adoption and activation
-        {{ pct('coalesce(features_used.count_features_used_30d, 0)', 'catalog_features.count_features') }}
+        {{ pct('coalesce(features_used.count_features_used_30d, 0)', 'config_counts.count_features') }}
             as feature_adoption_pct,
-        {{ pct('coalesce(milestones_reached.count_milestones_completed, 0)', 'milestone_count.count_milestones') }}
+        {{ pct('coalesce(milestones_reached.count_milestones_completed, 0)', 'config_counts.count_milestones') }}
             as activation_pct,
 
         {{ as_of_date() }} as as_of_date
 
     from engaged_users
-    cross join catalog_features
-    cross join milestone_count
+    cross join config_counts
     left join features_used
         on
             engaged_users.account_id = features_used.account_id
