@@ -16,7 +16,10 @@ milestones as (
 counts as (
 
     select
-        (select count(distinct feature) from catalog where feature is not null) as count_features,
+        (
+            select count(distinct feature) from catalog
+            where feature is not null
+        ) as count_features,
         (select count(*) from milestones) as count_milestones
 
 )
