@@ -99,11 +99,12 @@ final as (
         cast(count_scored_days as integer) as count_scored_days,
         {{ pct('count_scored_days', 'count_days') }} as pct_days_scored,
         cast(u_value as {{ type_double() }}) as u_value,
-        cast(
-            round((u_value + 0.5 * (count_pairs - count_scored_pairs)) / nullif(count_pairs, 0), 4)
-            as {{ type_double() }}
-        ) as auc,
-        cast(round(u_value / nullif(count_scored_pairs, 0), 4) as {{ type_double() }}) as auc_scored_only
+        -- round() takes an exact numeric on every engine (PostgreSQL has no round(double, int))
+        cast(round(cast(
+            (u_value + 0.5 * (count_pairs - count_scored_pairs)) / nullif(count_pairs, 0) as {{ dbt.type_numeric() }}
+        ), 4) as {{ type_double() }}) as auc,
+        cast(round(cast(u_value / nullif(count_scored_pairs, 0) as {{ dbt.type_numeric() }}), 4) as {{ type_double() }})
+            as auc_scored_only
     from u_statistic
 
 )

@@ -99,10 +99,10 @@ final as (
         cast(per_decile.count_days as integer) as count_account_days,
         cast(per_decile.count_churn_days as integer) as count_churn_days,
         {{ pct('per_decile.count_churn_days', 'per_decile.count_days') }} as pct_churn_rate,
-        cast(round(
+        cast(round(cast(
             {{ safe_divide('per_decile.count_churn_days', 'per_decile.count_days') }}
-            / nullif(overall.churn_rate, 0), 2
-        ) as {{ type_double() }}) as lift
+            / nullif(overall.churn_rate, 0) as {{ dbt.type_numeric() }}
+        ), 2) as {{ type_double() }}) as lift
     from per_decile
     inner join overall
         on per_decile.scorer = overall.scorer
