@@ -9,27 +9,37 @@ raw_tracks as (
 
     select
         count(*) as count_rows,
-        sum(case when id is null or {{ adapter.quote('timestamp') }} is null then 1 else 0 end) as count_missing,
-        count(distinct case when {{ adapter.quote('timestamp') }} is not null then id end) as count_distinct_ids
+        sum(case when id is null or {{ adapter.quote('timestamp') }} is null then 1 else 0 end) as count_missing
     from {{ source('segment', 'tracks') }}
 
 ),
 
+-- int_events_attributed holds one row per distinct id (of the rows that have a timestamp),
+-- over every load, so the duplicates are the loadable rows it does not hold
 deduplicated as (
 
     select
-        sum(case when event_at > {{ as_of_end_at() }} then 1 else 0 end) as count_future,
-        sum(case when event_at <= {{ as_of_end_at() }} and user_id is null then 1 else 0 end) as count_anonymous
-    from {{ ref('stg_segment__tracks') }}
-
-),
-
-attributed as (
-
-    select
-        sum(case when account_id is null then 1 else 0 end) as count_unattributed,
-        sum(case when account_id is not null and not is_known_account then 1 else 0 end) as count_unknown_account
-    from {{ ref('int_events_attributed') }}
+        count(*) as count_distinct_ids,
+        sum(case when events.due_date > {{ as_of_date() }} then 1 else 0 end) as count_future,
+        sum(case when events.due_date <= {{ as_of_date() }} and events.user_id is null then 1 else 0 end)
+            as count_anonymous,
+        sum(case
+            when
+                events.due_date <= {{ as_of_date() }} and events.user_id is not null
+                and (events.account_id is null or events.attributed_from_date > {{ as_of_date() }})
+                then 1
+            else 0
+        end) as count_unattributed,
+        sum(case
+            when
+                events.user_id is not null and events.attributed_from_date <= {{ as_of_date() }}
+                and crm_accounts.account_id is null
+                then 1
+            else 0
+        end) as count_unknown_account
+    from {{ ref('int_events_attributed') }} as events
+    left join {{ ref('stg_crm__accounts') }} as crm_accounts
+        on events.account_id = crm_accounts.account_id
 
 ),
 
@@ -101,9 +111,10 @@ kinds as (
     select
         'segment.tracks',
         'duplicate_id',
-        count_rows - count_missing - count_distinct_ids,
+        raw_tracks.count_rows - raw_tracks.count_missing - deduplicated.count_distinct_ids,
         'Event re-loaded with an id already seen; only the earliest load is counted.'
     from raw_tracks
+    cross join deduplicated
     union all
     select
         'segment.tracks',
@@ -124,14 +135,14 @@ kinds as (
         'unattributed_event',
         count_unattributed,
         'Event has no context_group_id and its user has no group call on or before the as-of date; no account to credit; left out.'
-    from attributed
+    from deduplicated
     union all
     select
         'segment.tracks',
         'unknown_account',
         count_unknown_account,
         'Event belongs to an account id that crm.accounts does not know; left out.'
-    from attributed
+    from deduplicated
     union all
     select
         'segment.tracks',

@@ -1,6 +1,8 @@
--- One row per account and day of the history window (D - history_days + 1 .. D) on which
--- the account was a current customer: contract started on or before that day and not
--- churned by it. churned_date decides membership only; no score reads it.
+-- One row per account and day of the daily series on which the account was a current
+-- customer: contract started on or before that day and not churned by it. The series is
+-- the published history (D - history_days + 1 .. D) plus the burn-in days before it that
+-- the published days look back on (see history_burn_in_days). churned_date decides
+-- membership only; no score reads it.
 with
 
 accounts as (
@@ -17,7 +19,7 @@ days as (
 
     {{ dbt.date_spine(
         datepart='day',
-        start_date=date_add_days(as_of_date(), 1 - var('history_days')),
+        start_date=series_start_date(),
         end_date=date_add_days(as_of_date(), 1)
     ) }}
 

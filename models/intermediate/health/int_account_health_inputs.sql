@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- One row per account and customer day: the raw value behind each health component, as
 -- that day saw it. Scoring happens in int_account_health_components.
 with

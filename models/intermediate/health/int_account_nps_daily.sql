@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- For each customer day, the account's latest valid NPS answer on or before that day and
 -- no older than nps_max_age_days. A response without an account belongs to the user's
 -- account at the time it was submitted. Scores outside 0..10 never count.
@@ -30,6 +31,7 @@ responses as (
             and nps.user_id = memberships.user_id
             and (memberships.valid_to_at is null or nps.submitted_at < memberships.valid_to_at)
             and (nps.submitted_at >= memberships.valid_from_at or memberships.membership_number = 1)
+            and memberships.valid_from_at <= {{ as_of_end_at() }}
     where
         nps.is_valid_score
         and nps.submitted_at <= {{ as_of_end_at() }}

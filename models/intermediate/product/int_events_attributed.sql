@@ -1,27 +1,28 @@
-{{ config(materialized='view') }}
--- Every signed-in event at or before D 23:59:59.999 (deduplicated in staging), with its
--- account: context_group_id when present; else the user's membership at the event's
--- time; before a user's first membership, that first membership. account_id is null when
--- none applies. is_known_account says whether the CRM knows the account; a context
--- account unknown to the CRM stays unknown even when the user's memberships point at a
--- known one. int_events_mapped_to_accounts keeps the known ones; data_quality_issues
--- counts the rest.
+-- One row per event id over every load, with the account it belongs to. Not filtered by
+-- as_of_date, so it can be kept incrementally; which events count on D is decided in
+-- int_events_mapped_to_accounts from the dates kept here.
+-- Deduplication: of the loads of an id the earliest received_at wins (then the earliest
+-- timestamp), across all loads. Account: context_group_id when present; else the user's
+-- membership at the event's time; before a user's first membership, that first membership,
+-- which counts only from the day it was sent (attributed_from_date). No membership at all:
+-- account_id is null.
+-- Incremental runs redo every id loaded since the latest received_at already here minus
+-- var('incremental_lookback_days'), from all of that id's loads (so the earliest load still
+-- wins), and every event of a user whose group calls were loaded in that time (their
+-- attribution can move). Rows are replaced by event_id.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('stg_segment__groups') }}
+{%- set cutoff = incremental_cutoff('received_at') %}
 with
 
-events as (
+tracks as (
 
-    select
-        event_id,
-        user_id,
-        context_account_id,
-        event_name,
-        event_at,
-        event_date,
-        received_at
-    from {{ ref('stg_segment__tracks') }}
-    where
-        user_id is not null
-        and event_at <= {{ as_of_end_at() }}
+    select * from {{ ref('stg_segment__tracks') }}
 
 ),
 
@@ -31,11 +32,80 @@ memberships as (
 
 ),
 
+{%- if cutoff is not none %}
+
+    regrouped_users as (
+
+        select distinct user_id
+        from {{ ref('stg_segment__groups') }}
+        where {{ loaded_since(cutoff) }} and user_id is not null
+
+    ),
+
+    redone_ids as (
+
+        select event_id from tracks
+        where {{ loaded_since(cutoff) }}
+        union
+        select event_id from {{ this }}
+        where user_id in (select user_id from regrouped_users)
+
+    ),
+
+    loads as (
+
+        select * from tracks
+        where event_id in (select event_id from redone_ids)
+
+    ),
+{%- else %}
+
+    loads as (
+
+        select * from tracks
+
+    ),
+{%- endif %}
+
+ranked as (
+
+    select
+        event_id,
+        user_id,
+        context_account_id,
+        event_name,
+        event_at,
+        received_at,
+        row_number() over (
+            partition by event_id
+            order by
+                received_at asc nulls last, event_at asc, user_id asc nulls last,
+                event_name asc nulls last, context_account_id asc nulls last
+        ) as load_rank
+    from loads
+
+),
+
+events as (
+
+    select * from ranked
+    where load_rank = 1
+
+),
+
 attributed as (
 
     select
-        events.*,
-        coalesce(events.context_account_id, memberships.account_id) as account_id
+        events.event_id,
+        events.user_id,
+        coalesce(events.context_account_id, memberships.account_id) as account_id,
+        events.event_name,
+        events.event_at,
+        events.received_at,
+        case
+            when events.context_account_id is null and events.event_at < memberships.valid_from_at
+                then memberships.valid_from_at
+        end as fallback_from_at
     from events
     left join memberships
         on
@@ -46,27 +116,43 @@ attributed as (
 
 ),
 
-accounts as (
+dated as (
 
-    select account_id from {{ ref('stg_crm__accounts') }}
+    select
+        *,
+        cast(event_at as date) as event_date,
+        {{ first_as_of_date('event_at') }} as due_date,
+        {{ first_as_of_date('fallback_from_at') }} as fallback_from_date
+    from attributed
 
 ),
 
 final as (
 
     select
-        attributed.event_id,
-        attributed.account_id,
-        attributed.user_id,
-        attributed.context_account_id,
-        attributed.event_name,
-        attributed.event_at,
-        attributed.event_date,
-        attributed.received_at,
-        accounts.account_id is not null as is_known_account
-    from attributed
-    left join accounts
-        on attributed.account_id = accounts.account_id
+        -- ids
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+
+        -- event
+        cast(event_name as {{ dbt.type_string() }}) as event_name,
+
+        -- dates: the event's UTC date, the first as-of date it is not in the future, and
+        -- the first as-of date its account applies (later than due_date only for the
+        -- first-membership fallback; null without an account)
+        event_date,
+        due_date,
+        case
+            when account_id is null then null
+            when fallback_from_date > due_date then fallback_from_date
+            else due_date
+        end as attributed_from_date,
+
+        -- timestamps
+        received_at
+
+    from dated
 
 )
 

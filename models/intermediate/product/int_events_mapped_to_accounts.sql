@@ -1,12 +1,21 @@
--- Every event that counts on D: attributed to an account the CRM knows, and joined to the
--- event catalog (events missing from the catalog weigh 0, belong to no feature and are
--- not meaningful).
+{{ config(materialized='view') }}
+-- Every event that counts on D: signed in, not in the future, attributed by D to an
+-- account the CRM knows, and joined to the event catalog (events missing from the catalog
+-- weigh 0, belong to no feature and are not meaningful).
 with
 
 events as (
 
     select * from {{ ref('int_events_attributed') }}
-    where is_known_account
+    where
+        user_id is not null
+        and attributed_from_date <= {{ as_of_date() }}
+
+),
+
+accounts as (
+
+    select account_id from {{ ref('stg_crm__accounts') }}
 
 ),
 
@@ -31,12 +40,13 @@ mapped as (
         coalesce(catalog.is_meaningful, false) as is_meaningful,
         catalog.event_name is not null as is_in_catalog,
 
-        -- timestamps
-        events.event_at,
+        -- dates
         events.event_date,
-        events.received_at
+        events.attributed_from_date
 
     from events
+    inner join accounts
+        on events.account_id = accounts.account_id
     left join catalog
         on events.event_name = catalog.event_name
 

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- One row per account, user, key feature and UTC day on which the user did any event
 -- mapped to that feature (meaningful or not: feature use is not the same as "active").
 with

@@ -1,6 +1,9 @@
--- Which account each user belonged to, and from when, as known on D.
--- Group calls dated after D have no effect. Of several calls for a user at the same
--- timestamp the latest received_at (then the greatest id) wins; the others never apply.
+{{ config(materialized='view') }}
+-- Which account each user belonged to, and from when, over every group call loaded.
+-- Of several calls for a user at the same timestamp the latest received_at (then the
+-- greatest id) wins; the others never apply. Not filtered by as_of_date: a membership
+-- that starts after D has no effect on D, and the models that read this one check
+-- valid_from_at against the end of D (events keep it as attributed_from_date).
 with
 
 group_calls as (
@@ -16,7 +19,6 @@ group_calls as (
         user_id is not null
         and account_id is not null
         and grouped_at is not null
-        and grouped_at <= {{ as_of_end_at() }}
 
 ),
 

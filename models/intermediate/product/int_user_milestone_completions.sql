@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- The first UTC date each user reached each activation milestone for an account, by any
 -- counted event with the milestone's event name (meaningful or not).
 with

@@ -1,11 +1,13 @@
 -- One row per account and day of the history window on which it was a customer:
 -- active users over 1, 7 and 30 days, events and engagement points, as that day saw them.
-{{ config(contract={'enforced': true}) }}
+-- A view on int_account_daily_metrics, which builds incrementally.
+{{ config(materialized='view', contract={'enforced': true}) }}
 with
 
 metrics as (
 
     select * from {{ ref('int_account_daily_metrics') }}
+    where as_of_date >= {{ history_start_date() }}
 
 ),
 

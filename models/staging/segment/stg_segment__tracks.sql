@@ -1,9 +1,7 @@
--- Materialized as a table: deduplication is the most expensive step and every event model reads it.
-{{ config(materialized='table') }}
--- One row per message id. Rows without an id or a timestamp cannot be deduplicated or
--- dated and are left out here (data_quality_issues counts them). Of several rows sharing
--- an id the earliest load wins (earliest received_at, then earliest timestamp).
--- No as-of filter here: deduplication looks at every load, as the contract says.
+-- One row per loaded event row that can be placed in time: rows without an id or a
+-- timestamp cannot be deduplicated or dated and are left out here (data_quality_issues
+-- counts them). Duplicate loads of an id are all kept: int_events_attributed keeps the
+-- earliest load of each id, across every load, also when it builds incrementally.
 with
 
 source as (
@@ -32,35 +30,6 @@ renamed as (
     from source
     where id is not null and {{ adapter.quote("timestamp") }} is not null
 
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by received_at asc nulls last, event_at asc, user_id asc, event_name asc, context_account_id asc
-        ) as load_rank
-    from renamed
-
-),
-
-deduplicated as (
-
-    select
-        event_id,
-        anonymous_id,
-        user_id,
-        context_account_id,
-        event_name,
-        event_text,
-        event_at,
-        cast(event_at as date) as event_date,
-        received_at
-    from ranked
-    where load_rank = 1
-
 )
 
-select * from deduplicated
+select * from renamed

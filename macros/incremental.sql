@@ -1,0 +1,97 @@
+{% macro incremental_materialization() %}
+    {#- How the incremental models are materialized. Incremental (delete+insert) where the
+        engine can delete rows; a plain table where it cannot (Spark on parquet), so the
+        same project runs there with a full rebuild each time. -#}
+    {{ return(adapter.dispatch('incremental_materialization', 'customer_health')()) }}
+{% endmacro %}
+
+{% macro default__incremental_materialization() %}{{ return('incremental') }}{% endmacro %}
+{% macro spark__incremental_materialization() %}{{ return('table') }}{% endmacro %}
+
+{% macro incremental_cutoff(column) %}
+    {#- The received_at from which an incremental run reprocesses loads: the latest value
+        of `column` already in this model minus var('incremental_lookback_days'), as a SQL
+        timestamp literal. None on a full build or while the model is empty. -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if column | lower not in existing_columns -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " was built by an older version of this project (it has no column " ~ column
+            ~ "). Rebuild it once with: dbt build --full-refresh --select " ~ this.identifier
+        ) }}
+    {%- endif -%}
+    {%- set latest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {%- if latest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set cutoff = latest - modules.datetime.timedelta(days=var('incremental_lookback_days') | int) -%}
+    {{ return("cast('" ~ cutoff.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}
+
+{% macro loaded_since(cutoff) %}
+    {#- True for a raw row loaded at or after the cutoff; rows without received_at are
+        always taken again (they cannot be placed in time). -#}
+    (received_at >= {{ cutoff }} or received_at is null)
+{%- endmacro %}
+
+{% macro end_of_day_at(date_expr) %}
+    {#- The last instant that counts on a date: date 23:59:59.999 (the contract's end of D). -#}
+    {{ return(adapter.dispatch('end_of_day_at', 'customer_health')(date_expr)) }}
+{% endmacro %}
+
+{% macro default__end_of_day_at(date_expr) -%}
+    (cast({{ date_expr }} as {{ dbt.type_timestamp() }}) + interval '86399999 milliseconds')
+{%- endmacro %}
+
+{% macro spark__end_of_day_at(date_expr) -%}
+    (cast({{ date_expr }} as timestamp) + interval '86399.999' second)
+{%- endmacro %}
+
+{% macro first_as_of_date(timestamp_expr) %}
+    {#- The first as-of date D whose end (D 23:59:59.999) is at or after the timestamp:
+        its UTC date, or the next day for the last fraction of a millisecond of a day. -#}
+    case
+        when {{ timestamp_expr }} > {{ end_of_day_at('cast(' ~ timestamp_expr ~ ' as date)') }}
+            then {{ date_add_days('cast(' ~ timestamp_expr ~ ' as date)', 1) }}
+        else cast({{ timestamp_expr }} as date)
+    end
+{%- endmacro %}
+
+{% macro delete_rows_outside(keys_relation_sql, key_columns) %}
+    {#- A pre-hook for the incremental daily models: delete the rows whose key is no longer
+        expected (left the history window, or no longer a customer day), so the table holds
+        exactly the keys a full build would. Does nothing on a full build. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as kept_rows
+        where not exists (
+            select 1 from ({{ keys_relation_sql }}) as expected_keys
+            where
+                {%- for key in key_columns %}
+                    expected_keys.{{ key }} = kept_rows.{{ key }}{% if not loop.last %} and{% endif %}
+                {%- endfor %}
+        )
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro run_started_at_sql() %}
+    {#- When this dbt invocation started, as a timestamp: stamps the rows a run rebuilt. -#}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro clear_burn_in_looks_back() %}
+    {#- A pre-hook of int_account_health_scores: a day that has slid out of the published
+        history into the burn-in keeps its score, but its band, 7-day average and 8-week
+        comparison (which would reach before the series) are cleared, as a full build
+        leaves them. Does nothing on a full build. -#}
+    {%- if is_incremental() -%}
+        update {{ this }}
+        set health_band = null, health_score_avg_7d = null, is_sustained_decline = null
+        where as_of_date < {{ history_start_date() }} and health_band is not null
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
