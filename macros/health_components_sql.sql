@@ -1,233 +1,167 @@
-{% macro health_components_sql(inputs_relation) %}
-{#- The scoring of int_account_health_components, for any relation shaped like
-    int_account_health_inputs: one row per account, day and component with the raw value,
-    the 0..100 score, the weight it gets that day and its whole points. The model applies it
-    to every day; int_account_health_scores to the days an incremental run rebuilds. -#}
-{%- set low = var('adoption_low_pct') %}
-{%- set high = var('adoption_high_pct') %}
+{% macro health_component_definitions() %}
+    {#- Per health component, over one row of int_account_health_inputs (plus points_per_seat):
+        its raw value, a short fact, whether it has data, and its 0..100 score. A component
+        without data is not scored as zero: its weight is spread over the others. -#}
+    {%- set low = var('adoption_low_pct') -%}
+    {%- set high = var('adoption_high_pct') -%}
+    {%- set trend_zero = var('trend_zero_ratio_pct') -%}
+    {{ return({
+        'engagement': {
+            'raw_value': 'points_per_seat',
+            'text': "cast(points_per_seat as " ~ dbt.type_string() ~ ") || ' points per seat'",
+            'available': 'true',
+            'score': "least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + " ~ var('engagement_seat_target_points') ~ "))"
+        },
+        'engagement_trend': {
+            'raw_value': pct('sum_points_30d', 'sum_points_prior_30d'),
+            'text': "cast(" ~ pct('sum_points_30d', 'sum_points_prior_30d') ~ " as " ~ dbt.type_string()
+                ~ ") || '% of the previous 30 days'' points'",
+            'available': 'coalesce(sum_points_prior_30d > 0, false)',
+            'score': "case when sum_points_prior_30d > 0 then greatest(0.0, least(100.0, 100.0 * (100.0 * sum_points_30d"
+                ~ " / sum_points_prior_30d - " ~ trend_zero ~ ") / (100 - " ~ trend_zero ~ "))) end"
+        },
+        'silent_users': {
+            'raw_value': 'silent_points_pct',
+            'text': "cast(silent_points_pct as " ~ dbt.type_string() ~ ") || '% of 60-day engagement from users silent "
+                ~ var('champion_dark_days') ~ "+ days'",
+            'available': 'coalesce(sum_points_60d > 0, false)',
+            'score': "case when sum_points_60d > 0 then greatest(0.0, 100.0 - 100.0 * silent_points_pct / "
+                ~ var('silent_share_zero_pct') ~ ") end"
+        },
+        'usage_frequency': {
+            'raw_value': 'active_days_pct',
+            'text': "'active ' || cast(count_active_days_28d as " ~ dbt.type_string() ~ ") || ' of 28 days'",
+            'available': 'true',
+            'score': "least(100.0, 100.0 * active_days_pct / " ~ var('frequency_target_pct') ~ ")"
+        },
+        'feature_adoption': {
+            'raw_value': 'feature_adoption_pct',
+            'text': "cast(feature_adoption_pct as " ~ dbt.type_string() ~ ") || '% of key features'",
+            'available': 'true',
+            'score': "case when feature_adoption_pct >= " ~ high ~ " then 100.0 when feature_adoption_pct < " ~ low
+                ~ " then 50.0 * feature_adoption_pct / " ~ low ~ " else 50.0 + 50.0 * (feature_adoption_pct - " ~ low
+                ~ ") / (" ~ high ~ " - " ~ low ~ ") end"
+        },
+        'activation': {
+            'raw_value': 'activation_pct',
+            'text': "cast(count_milestones_completed as " ~ dbt.type_string() ~ ") || ' milestones reached'",
+            'available': 'true',
+            'score': "cast(activation_pct as " ~ type_double() ~ ")"
+        },
+        'seat_utilisation': {
+            'raw_value': 'active_user_pct',
+            'text': "cast(active_users_30d as " ~ dbt.type_string() ~ ") || ' of ' || cast(licensed_seats as "
+                ~ dbt.type_string() ~ ") || ' seats active'",
+            'available': 'coalesce(licensed_seats > 0, false)',
+            'score': "case when licensed_seats > 0 then least(100.0, 100.0 * active_user_pct / "
+                ~ var('seat_utilisation_target_pct') ~ ") end"
+        },
+        'recency': {
+            'raw_value': 'days_since_last_active',
+            'text': "case when days_since_last_active is null then 'never active' else cast(days_since_last_active as "
+                ~ dbt.type_string() ~ ") || ' days since last activity' end",
+            'available': 'true',
+            'score': "case when days_since_last_active is null then 0.0 else greatest(0.0, least(100.0, 100.0 * ("
+                ~ var('recency_zero_days') ~ " - days_since_last_active) / (" ~ var('recency_zero_days') ~ " - 1))) end"
+        },
+        'tenure': {
+            'raw_value': 'tenure_days',
+            'text': "cast(tenure_days as " ~ dbt.type_string() ~ ") || ' days a customer'",
+            'available': 'true',
+            'score': "least(100.0, 100.0 * tenure_days / " ~ var('tenure_mature_days') ~ ")"
+        },
+        'support': {
+            'raw_value': 'count_open_urgent_tickets + count_bad_csat_90d',
+            'text': "cast(count_open_urgent_tickets as " ~ dbt.type_string() ~ ") || ' high/urgent tickets open, ' || "
+                ~ "cast(count_bad_csat_90d as " ~ dbt.type_string() ~ ") || ' rated bad in 90 days'",
+            'available': 'true',
+            'score': "greatest(0.0, 100.0 - " ~ var('support_points_per_open_urgent_ticket') ~ " * count_open_urgent_tickets - "
+                ~ var('support_points_per_bad_csat') ~ " * count_bad_csat_90d)"
+        },
+        'sentiment': {
+            'raw_value': 'latest_nps_score',
+            'text': "'latest NPS ' || cast(latest_nps_score as " ~ dbt.type_string() ~ ")",
+            'available': 'latest_nps_score is not null',
+            'score': '10.0 * latest_nps_score'
+        },
+        'billing': {
+            'raw_value': 'count_overdue_invoices',
+            'text': "cast(count_overdue_invoices as " ~ dbt.type_string() ~ ") || ' invoices overdue'",
+            'available': 'has_invoices',
+            'score': "case when has_invoices then greatest(0.0, 100.0 - " ~ var('billing_points_per_overdue_invoice')
+                ~ " * count_overdue_invoices) end"
+        }
+    }) }}
+{% endmacro %}
+
+{% macro health_scores_wide_sql(inputs_relation, with_text=false) %}
+{#- The health score of every row of inputs_relation (shaped like int_account_health_inputs),
+    one row per account and day with, per component c: raw_value_c, is_available_c,
+    component_score_c (0..100), weight_c, effective_weight_c (its weight after spreading the
+    weight of components without data), max_points_c, exact_points_c and points_c (whole
+    points). Points are allocated by largest remainder, so they add up exactly to
+    health_score and every point of movement belongs to a named component. Weighted sums are
+    decimal, so they are exact on every engine and in any order. With with_text, also the
+    short fact raw_value_text_c. A component missing from seeds/health_score_weights is left
+    out (its columns are null). -#}
+{%- set components = health_components() %}
+{%- set definitions = health_component_definitions() %}
 with
 
 inputs as (
 
-    select * from {{ inputs_relation }}
+    select
+        *,
+        round(sum_points_30d / engagement_basis_users, 2) as points_per_seat
+    from {{ inputs_relation }}
 
 ),
 
 weights as (
 
     select
-        cast(component as {{ dbt.type_string() }}) as component,
-        cast(weight as {{ type_double() }}) as weight
+        {%- for c in components %}
+            max(case when component = '{{ c }}' then cast(weight as {{ type_double() }}) end) as weight_{{ c }},
+            max(case when component = '{{ c }}' then cast(weight as decimal(18, 6)) end) as decimal_weight_{{ c }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from {{ ref('health_score_weights') }}
-
-),
-
-engagement as (
-
-    select
-        *,
-        round(sum_points_30d / engagement_basis_users, 2) as points_per_seat
-    from inputs
 
 ),
 
 scored as (
 
-    -- one branch per component: raw value, a short fact, availability and the 0..100 score
     select
-        account_id,
-        as_of_date,
-        'engagement' as component,
-        cast(points_per_seat as {{ type_double() }}) as raw_value,
-        cast(points_per_seat as {{ dbt.type_string() }}) || ' points per seat' as raw_value_text,
-        true as is_available,
-        least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + {{ var('engagement_seat_target_points') }}))
-            as component_score
-    from engagement
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'engagement_trend',
-        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ type_double() }}),
-        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ dbt.type_string() }})
-        || '% of the previous 30 days'' points',
-        coalesce(sum_points_prior_30d > 0, false),
-        case
-            when sum_points_prior_30d > 0
-                then greatest(0.0, least(
-                    100.0,
-                    100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ var('trend_zero_ratio_pct') }})
-                    / (100 - {{ var('trend_zero_ratio_pct') }})
-                ))
-        end
+        inputs.account_id,
+        inputs.as_of_date,
+        {%- for c in components %}
+            cast({{ definitions[c].raw_value }} as {{ type_double() }}) as raw_value_{{ c }},
+            {%- if with_text %}
+                {{ definitions[c].text }} as raw_value_text_{{ c }},
+            {%- endif %}
+            {{ definitions[c].available }} as is_available_{{ c }},
+            round(cast({{ definitions[c].score }} as {{ type_double() }}), 1) as component_score_{{ c }},
+            weights.weight_{{ c }},
+            weights.decimal_weight_{{ c }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'silent_users',
-        cast(silent_points_pct as {{ type_double() }}),
-        cast(silent_points_pct as {{ dbt.type_string() }})
-        || '% of 60-day engagement from users silent {{ var("champion_dark_days") }}+ days',
-        coalesce(sum_points_60d > 0, false),
-        case
-            when sum_points_60d > 0
-                then greatest(0.0, 100.0 - 100.0 * silent_points_pct / {{ var('silent_share_zero_pct') }})
-        end
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'usage_frequency',
-        cast(active_days_pct as {{ type_double() }}),
-        'active ' || cast(count_active_days_28d as {{ dbt.type_string() }}) || ' of 28 days',
-        true,
-        least(100.0, 100.0 * active_days_pct / {{ var('frequency_target_pct') }})
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'feature_adoption',
-        cast(feature_adoption_pct as {{ type_double() }}),
-        cast(feature_adoption_pct as {{ dbt.type_string() }}) || '% of key features',
-        true,
-        case
-            when feature_adoption_pct >= {{ high }} then 100.0
-            when feature_adoption_pct < {{ low }} then 50.0 * feature_adoption_pct / {{ low }}
-            else 50.0 + 50.0 * (feature_adoption_pct - {{ low }}) / ({{ high }} - {{ low }})
-        end
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'activation',
-        cast(activation_pct as {{ type_double() }}),
-        cast(count_milestones_completed as {{ dbt.type_string() }}) || ' milestones reached',
-        true,
-        cast(activation_pct as {{ type_double() }})
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'seat_utilisation',
-        cast(active_user_pct as {{ type_double() }}),
-        cast(active_users_30d as {{ dbt.type_string() }}) || ' of '
-        || cast(licensed_seats as {{ dbt.type_string() }}) || ' seats active',
-        coalesce(licensed_seats > 0, false),
-        case
-            when licensed_seats > 0
-                then least(100.0, 100.0 * active_user_pct / {{ var('seat_utilisation_target_pct') }})
-        end
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'recency',
-        cast(days_since_last_active as {{ type_double() }}),
-        case
-            when days_since_last_active is null then 'never active'
-            else cast(days_since_last_active as {{ dbt.type_string() }}) || ' days since last activity'
-        end,
-        true,
-        case
-            when days_since_last_active is null then 0.0
-            else greatest(0.0, least(
-                100.0,
-                100.0 * ({{ var('recency_zero_days') }} - days_since_last_active)
-                / ({{ var('recency_zero_days') }} - 1)
-            ))
-        end
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'tenure',
-        cast(tenure_days as {{ type_double() }}),
-        cast(tenure_days as {{ dbt.type_string() }}) || ' days a customer',
-        true,
-        least(100.0, 100.0 * tenure_days / {{ var('tenure_mature_days') }})
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'support',
-        cast(count_open_urgent_tickets + count_bad_csat_90d as {{ type_double() }}),
-        cast(count_open_urgent_tickets as {{ dbt.type_string() }}) || ' high/urgent tickets open, '
-        || cast(count_bad_csat_90d as {{ dbt.type_string() }}) || ' rated bad in 90 days',
-        true,
-        greatest(
-            0.0, 100.0
-            - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
-            - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
-        )
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'sentiment',
-        cast(latest_nps_score as {{ type_double() }}),
-        'latest NPS ' || cast(latest_nps_score as {{ dbt.type_string() }}),
-        latest_nps_score is not null,
-        10.0 * latest_nps_score
-    from inputs
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        'billing',
-        cast(count_overdue_invoices as {{ type_double() }}),
-        cast(count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue',
-        has_invoices,
-        case
-            when has_invoices then greatest(
-                0.0,
-                100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices
-            )
-        end
-    from inputs
+    cross join weights
 
 ),
 
 weighted as (
 
     select
-        scored.account_id,
-        scored.as_of_date,
-        scored.component,
-        scored.raw_value,
-        scored.raw_value_text,
-        scored.is_available,
-        round(cast(scored.component_score as {{ type_double() }}), 1) as component_score,
-        weights.weight,
-        -- summed as decimals: exact, so the same in any order and on every engine
+        *,
         cast(
-            sum(case when scored.is_available then cast(weights.weight as decimal(18, 6)) else 0 end)
-                over (partition by scored.account_id, scored.as_of_date)
+            {%- for c in components %}
+                case when is_available_{{ c }} then coalesce(decimal_weight_{{ c }}, 0) else 0 end
+                {%- if not loop.last %} +{% endif %}
+            {%- endfor %}
             as {{ type_double() }}
         ) as available_weight
     from scored
-    inner join weights
-        on scored.component = weights.component
 
 ),
 
@@ -235,13 +169,19 @@ exact as (
 
     select
         *,
-        case when is_available then weight / nullif(available_weight, 0) else 0 end as effective_weight,
-        cast(
+        {%- for c in components %}
             case
-                when is_available then round(component_score * weight / nullif(available_weight, 0), 6)
-                else 0
-            end as decimal(18, 6)
-        ) as exact_points
+                when is_available_{{ c }} then weight_{{ c }} / nullif(available_weight, 0) else 0
+            end as effective_weight_{{ c }},
+            cast(
+                case
+                    when is_available_{{ c }}
+                        then round(component_score_{{ c }} * weight_{{ c }} / nullif(available_weight, 0), 6)
+                    else 0
+                end as decimal(18, 6)
+            ) as exact_points_{{ c }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from weighted
 
 ),
@@ -250,21 +190,46 @@ floored as (
 
     select
         *,
-        floor(exact_points) as floor_points,
-        exact_points - floor(exact_points) as remainder_points,
-        round(sum(exact_points) over (partition by account_id, as_of_date)) as health_score,
-        sum(floor(exact_points)) over (partition by account_id, as_of_date) as floor_total
+        {%- for c in components %}
+            floor(exact_points_{{ c }}) as floor_points_{{ c }},
+            exact_points_{{ c }} - floor(exact_points_{{ c }}) as remainder_points_{{ c }},
+        {%- endfor %}
+        round(
+            {%- for c in components %}
+                coalesce(exact_points_{{ c }}, 0){% if not loop.last %} +{% endif %}
+            {%- endfor %}
+        ) as health_score,
+        {%- for c in components %}
+            coalesce(floor(exact_points_{{ c }}), 0){% if not loop.last %} +{% endif %}
+        {%- endfor %} as floor_total
     from exact
 
 ),
 
+-- largest remainder first, ties by component name: the whole points left after flooring go
+-- to the components with the largest remainders
 allocated as (
 
     select
         *,
-        row_number() over (
-            partition by account_id, as_of_date order by remainder_points desc, component asc
-        ) as remainder_rank
+        {%- for c in components %}
+            1
+            {%- for other in components if other != c %}
+                + case
+                    when
+                        weight_{{ other }} is not null
+                        and (
+                            remainder_points_{{ other }} > remainder_points_{{ c }}
+                            {%- if other < c %}
+                                or remainder_points_{{ other }} = remainder_points_{{ c }}
+                            {%- endif %}
+                        )
+                        then 1
+                    else 0
+                end
+            {%- endfor %} as remainder_rank_{{ c }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from floored
 
 ),
@@ -274,21 +239,76 @@ final as (
     select
         account_id,
         as_of_date,
-        component,
-        raw_value,
-        raw_value_text,
-        is_available,
-        case when is_available then component_score end as component_score,
-        weight,
-        cast(round(effective_weight, 6) as {{ type_double() }}) as effective_weight,
-        cast(round(100 * effective_weight, 1) as decimal(9, 1)) as max_points,
-        cast(exact_points as {{ type_double() }}) as exact_points,
-        cast(floor_points + case when remainder_rank <= health_score - floor_total then 1 else 0 end as integer)
-            as points,
-        cast(health_score as integer) as health_score
+        cast(health_score as integer) as health_score,
+        {%- for c in components %}
+            raw_value_{{ c }},
+            {%- if with_text %}
+                raw_value_text_{{ c }},
+            {%- endif %}
+            is_available_{{ c }},
+            case when is_available_{{ c }} and weight_{{ c }} is not null then component_score_{{ c }} end
+                as component_score_{{ c }},
+            weight_{{ c }},
+            case when weight_{{ c }} is not null then cast(round(effective_weight_{{ c }}, 6) as {{ type_double() }}) end
+                as effective_weight_{{ c }},
+            case when weight_{{ c }} is not null then cast(round(100 * effective_weight_{{ c }}, 1) as decimal(9, 1)) end
+                as max_points_{{ c }},
+            case when weight_{{ c }} is not null then cast(exact_points_{{ c }} as {{ type_double() }}) end
+                as exact_points_{{ c }},
+            case
+                when weight_{{ c }} is not null
+                    then cast(
+                        floor_points_{{ c }}
+                        + case when remainder_rank_{{ c }} <= health_score - floor_total then 1 else 0 end
+                        as integer
+                    )
+            end as points_{{ c }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from allocated
 
 )
 
 select * from final
+{% endmacro %}
+
+{% macro health_components_sql(inputs_relation) %}
+{#- int_account_health_components: health_scores_wide_sql turned into one row per account,
+    day and component (those with a weight), with the short fact of each. -#}
+{%- set components = health_components() %}
+with
+
+wide as (
+
+    {{ health_scores_wide_sql(inputs_relation, with_text=true) }}
+
+),
+
+components as (
+
+    {%- for c in components %}
+        select
+            account_id,
+            as_of_date,
+            '{{ c }}' as component,
+            raw_value_{{ c }} as raw_value,
+            raw_value_text_{{ c }} as raw_value_text,
+            is_available_{{ c }} as is_available,
+            component_score_{{ c }} as component_score,
+            weight_{{ c }} as weight,
+            effective_weight_{{ c }} as effective_weight,
+            max_points_{{ c }} as max_points,
+            exact_points_{{ c }} as exact_points,
+            points_{{ c }} as points,
+            health_score
+        from wide
+        where weight_{{ c }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+)
+
+select * from components
 {% endmacro %}

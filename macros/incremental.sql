@@ -82,16 +82,15 @@
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{% macro clear_burn_in_looks_back() %}
-    {#- A pre-hook of int_account_health_scores: a day that has slid out of the published
-        history into the burn-in keeps its score, but its band, 7-day average and 8-week
-        comparison (which would reach before the series) are cleared, as a full build
-        leaves them. Does nothing on a full build. -#}
-    {%- if is_incremental() -%}
-        update {{ this }}
-        set health_band = null, health_score_avg_7d = null, is_sustained_decline = null
-        where as_of_date < {{ history_start_date() }} and health_band is not null
-    {%- else -%}
-        select 1
+{% macro incremental_max_date(column) %}
+    {#- The latest value of a date column already in this model, read before the run changes
+        it, as a SQL date literal; null on a full build or while the model is empty. -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('cast(null as date)') }}
     {%- endif -%}
-{%- endmacro %}
+    {%- set latest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {%- if latest is none -%}
+        {{ return('cast(null as date)') }}
+    {%- endif -%}
+    {{ return("cast('" ~ (latest if latest is string else latest.isoformat()) ~ "' as date)") }}
+{% endmacro %}

@@ -45,3 +45,25 @@
     ) as changes
     group by {{ partition_by }}, delta_date
 {%- endmacro %}
+
+{% macro coverage_deltas_from_sequence(sequence_cte, partition_by, date_column, window_days) %}
+    {#-
+        coverage_deltas for activity already in order: sequence_cte holds one row per
+        (partition, member, date) with the member's previous_date and next_date, so several
+        window lengths can share one sort.
+    -#}
+    {%- if window_days | int < 1 -%}
+        {{ exceptions.raise_compiler_error("coverage_deltas_from_sequence: window_days must be a whole number of days >= 1, got " ~ window_days) }}
+    {%- endif -%}
+    select {{ partition_by }}, delta_date, sum(delta) as delta
+    from (
+        select {{ partition_by }}, {{ date_column }} as delta_date, 1 as delta
+        from {{ sequence_cte }}
+        where previous_date is null or {{ days_between('previous_date', date_column) }} >= {{ window_days }}
+        union all
+        select {{ partition_by }}, {{ date_add_days(date_column, window_days) }} as delta_date, -1 as delta
+        from {{ sequence_cte }}
+        where next_date is null or {{ days_between(date_column, 'next_date') }} >= {{ window_days }}
+    ) as changes
+    group by {{ partition_by }}, delta_date
+{%- endmacro %}

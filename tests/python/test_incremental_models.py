@@ -24,10 +24,11 @@ AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
          "--exclude", "path:models/backtest"]
 # columns that record when and from what a row was built, not what it says
-BOOKKEEPING = {"rebuilt_at", "source_received_at"}
+BOOKKEEPING = {"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at"}  # config_hash is compared
 COMPARED_SCHEMAS = ("marts", "data_quality")
-INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_account_daily_metrics",
-                      "intermediate.int_account_health_scores", "marts.product_activity_daily")
+INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_user_account_days",
+                      "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
+                      "intermediate.int_account_health_scores", "intermediate.int_account_health_bands")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:

@@ -199,35 +199,6 @@ service_daily as (
 
     ),
 
-    previous_build as (
-
-        select max(as_of_date) as previous_as_of_date from existing
-
-    ),
-
-    -- every account a user was ever grouped to, and the users whose group calls were loaded
-    -- since the cutoff
-    user_accounts as (
-
-        select distinct
-            user_id,
-            account_id
-        from {{ ref('stg_segment__groups') }}
-
-    ),
-
-    regrouped_users as (
-
-        select distinct user_id
-        from {{ ref('stg_segment__groups') }}
-        {%- if cutoff is not none %}
-        where {{ loaded_since(cutoff) }}
-        {%- else %}
-        where false
-        {%- endif %}
-
-    ),
-
     -- the first day to rebuild per account: any day not built yet (a new day, a new
     -- customer), everything when the configuration changed, the first day whose ticket or
     -- invoice counts moved, and the earliest day of any event that was loaded, attributed
@@ -273,54 +244,15 @@ service_daily as (
 
         {%- if cutoff is not none %}
 
-        -- events loaded since the cutoff: the account each could belong to (its context
-        -- account, or any account its user was ever grouped to) from the event's day; the copy
-        -- that wins deduplication, before and after this load, is always one of these rows
+        -- events loaded, attributed again or counted differently since the last run
         union all
         select
-            loads.context_account_id,
-            cast(loads.event_at as date)
-        from {{ ref('stg_segment__tracks') }} as loads
-        where {{ loaded_since(cutoff) }} and loads.context_account_id is not null
-
-        union all
-        select
-            user_accounts.account_id,
-            cast(loads.event_at as date)
-        from {{ ref('stg_segment__tracks') }} as loads
-        inner join user_accounts
-            on loads.user_id = user_accounts.user_id
-        where {{ loaded_since(cutoff) }} and loads.context_account_id is null
-
-        -- users whose group calls were loaded since the cutoff: all their events may move
-        union all
-        select
-            user_accounts.account_id,
-            min(events.event_date)
-        from {{ ref('int_events_attributed') }} as events
-        inner join user_accounts
-            on events.user_id = user_accounts.user_id
-        where user_accounts.user_id in (select regrouped_users.user_id from regrouped_users)
-        group by user_accounts.account_id
+            changed_events.account_id,
+            changed_events.from_date
+        from (
+            {{ account_day_changes_sql({'cutoff': cutoff, 'previous_as_of': incremental_max_date('as_of_date')}) }}
+        ) as changed_events
         {%- endif %}
-
-        -- events that start or stop counting because as_of_date moved (an account that
-        -- applies only from a user's first group call, a timestamp in the last millisecond)
-        union all
-        select
-            events.account_id,
-            min(events.event_date)
-        from {{ ref('int_events_attributed') }} as events
-        cross join previous_build as previous
-        where
-            events.attributed_from_date > events.event_date
-            and (
-                events.attributed_from_date > previous.previous_as_of_date
-                and events.attributed_from_date <= {{ as_of_date() }}
-                or events.attributed_from_date > {{ as_of_date() }}
-                and events.attributed_from_date <= previous.previous_as_of_date
-            )
-        group by events.account_id
 
     ),
 
@@ -358,21 +290,29 @@ batch_days as (
 
 ),
 
+-- per rebuilt account, its first rebuilt day and the start of the windows that day looks back on
 batch_accounts as (
 
     select
-        recompute_from.account_id,
-        recompute_from.from_date,
-        {{ date_add_days('recompute_from.from_date', 1 - reach) }} as window_start_date
-    from recompute_from
-    where recompute_from.account_id in (select batch_days.account_id from batch_days)
+        account_id,
+        min(as_of_date) as from_date,
+        {{ date_add_days('min(as_of_date)', 1 - reach) }} as window_start_date
+    from batch_days
+    group by account_id
 
 ),
 
 -- product usage in the windows the rebuilt days look back on
 user_days as (
 
-    select user_days.*
+    select
+        user_days.account_id,
+        user_days.user_id,
+        user_days.activity_date,
+        user_days.count_events,
+        user_days.count_meaningful_events,
+        -- points in millionths: whole numbers, so sums are exact and fast in any order
+        cast(round(user_days.sum_points * 1000000) as {{ dbt.type_bigint() }}) as sum_micro_points
     from {{ ref('int_user_account_days') }} as user_days
     inner join batch_accounts
         on
@@ -418,34 +358,65 @@ account_days as (
         count(distinct case when count_meaningful_events > 0 then user_id end) as count_active_users,
         sum(count_events) as count_events,
         sum(count_meaningful_events) as count_meaningful_events,
-        sum(sum_points) as sum_points
+        sum(sum_micro_points) as sum_micro_points
     from user_days
     group by account_id, activity_date
 
 ),
 
+first_in_window as (
+
+    select
+        account_id,
+        user_id,
+        min(activity_date) as activity_date
+    from active_user_days
+    group by account_id, user_id
+
+),
+
+-- each active day with the user's previous and next active day in the window: read by the
+-- trailing-window user counts and by the quiet spells
+active_user_sequence as (
+
+    select
+        account_id,
+        user_id,
+        activity_date,
+        lag(activity_date) over user_days_in_order as previous_date,
+        lead(activity_date) over user_days_in_order as next_date
+    from active_user_days
+    window user_days_in_order as (partition by account_id, user_id order by activity_date)
+
+),
+
 -- spells in which a user has had no meaningful event for quiet_days days: from the
--- quiet_days-th day after an active day until the next active day (exclusive; null: ongoing)
+-- quiet_days-th day after an active day until the next active day (exclusive; null: ongoing),
+-- the last active day before the window included
 user_quiet_spells as (
 
     select
         account_id,
         user_id,
         {{ date_add_days('activity_date', quiet_days) }} as quiet_from_date,
-        next_active_date as quiet_until_date
-    from (
-        select
-            account_id,
-            user_id,
-            activity_date,
-            lead(activity_date) over (partition by account_id, user_id order by activity_date) as next_active_date
-        from (
-            select * from active_user_days
-            union all
-            select * from prior_active_users
-        ) as all_active_days
-    ) as spaced
-    where next_active_date is null or {{ days_between('activity_date', 'next_active_date') }} > {{ quiet_days }}
+        next_date as quiet_until_date
+    from active_user_sequence
+    where next_date is null or {{ days_between('activity_date', 'next_date') }} > {{ quiet_days }}
+
+    union all
+    select
+        prior_active_users.account_id,
+        prior_active_users.user_id,
+        {{ date_add_days('prior_active_users.activity_date', quiet_days) }},
+        first_in_window.activity_date
+    from prior_active_users
+    left join first_in_window
+        on
+            prior_active_users.account_id = first_in_window.account_id
+            and prior_active_users.user_id = first_in_window.user_id
+    where
+        first_in_window.activity_date is null
+        or {{ days_between('prior_active_users.activity_date', 'first_in_window.activity_date') }} > {{ quiet_days }}
 
 ),
 
@@ -465,7 +436,7 @@ silent_points as (
                 then user_quiet_spells.quiet_until_date
             else {{ date_add_days('user_days.activity_date', lookback) }}
         end as end_date,
-        user_days.sum_points
+        user_days.sum_micro_points
     from user_days
     inner join user_quiet_spells
         on
@@ -476,6 +447,32 @@ silent_points as (
                 user_quiet_spells.quiet_until_date is null
                 or user_days.activity_date < user_quiet_spells.quiet_until_date
             )
+    where user_days.sum_micro_points > 0
+
+),
+
+silent_deltas as (
+
+    select
+        account_id,
+        delta_date,
+        sum(delta) as delta
+    from (
+        select
+            account_id,
+            start_date as delta_date,
+            sum_micro_points as delta
+        from silent_points
+        where start_date < end_date
+        union all
+        select
+            account_id,
+            end_date,
+            -sum_micro_points
+        from silent_points
+        where start_date < end_date
+    ) as silent_changes
+    group by account_id, delta_date
 
 ),
 
@@ -494,187 +491,151 @@ account_feature_days as (
 
 ),
 
-milestones_reached as (
+-- distinct active users and features in the trailing windows, as changes per day
+short_window_deltas as (
 
-    select
-        completions.account_id,
-        completions.milestone,
-        min(completions.completed_date) as completed_date
-    from {{ ref('int_user_milestone_completions') }} as completions
-    where completions.account_id in (select batch_accounts.account_id from batch_accounts)
-    group by completions.account_id, completions.milestone
+    {{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', short_w) }}
 
 ),
 
-timeline as (
+long_window_deltas as (
 
-    -- one row per (account, day, metric) change; the running sum of a metric's deltas up
-    -- to a day is that day's value
+    {{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', long_w) }}
+
+),
+
+feature_deltas as (
+
+    {{ coverage_deltas('account_feature_days', 'account_id', 'feature', 'used_date', long_w) }}
+
+),
+
+-- milestones reached so far; those reached before the window count from its first day
+milestone_deltas as (
+
+    select
+        batch_accounts.account_id,
+        case
+            when milestones_reached.completed_date < batch_accounts.window_start_date
+                then batch_accounts.window_start_date
+            else milestones_reached.completed_date
+        end as delta_date,
+        count(*) as delta
+    from (
+        select
+            completions.account_id,
+            completions.milestone,
+            min(completions.completed_date) as completed_date
+        from {{ ref('int_user_milestone_completions') }} as completions
+        group by completions.account_id, completions.milestone
+    ) as milestones_reached
+    inner join batch_accounts
+        on milestones_reached.account_id = batch_accounts.account_id
+    group by
+        batch_accounts.account_id,
+        case
+            when milestones_reached.completed_date < batch_accounts.window_start_date
+                then batch_accounts.window_start_date
+            else milestones_reached.completed_date
+        end
+
+),
+
+-- the last meaningful day before the window (all-time last active day so far)
+prior_active_accounts as (
+
     select
         account_id,
-        delta_date,
-        'active_users_7d' as metric,
-        delta
-    from ({{ coverage_deltas('active_user_days', 'account_id', 'user_id', 'activity_date', short_w) }}) as short_window
-
-    union all
-    select
-        account_id,
-        delta_date,
-        'active_users_30d',
-        delta
-    from ({{ coverage_deltas('active_user_days', 'account_id', 'user_id', 'activity_date', long_w) }}) as long_window
-
-    -- distinct key features used (any mapped event) in the long window
-    union all
-    select
-        account_id,
-        delta_date,
-        'features_used_30d',
-        delta
-    from ({{ coverage_deltas('account_feature_days', 'account_id', 'feature', 'used_date', long_w) }}) as features
-
-    -- milestones reached so far
-    union all
-    select
-        account_id,
-        completed_date,
-        'milestones_completed',
-        1
-    from milestones_reached
-
-    -- the last meaningful day before the windows (all-time last active day)
-    union all
-    select
-        account_id,
-        max(activity_date),
-        'prior_active',
-        0
+        max(activity_date) as activity_date
     from prior_active_users
     group by account_id
 
-    -- engagement points and meaningful events in the long window, active days in the frequency window
-    union all
-    select
-        account_id,
-        activity_date,
-        'points_30d',
-        sum_points
-    from account_days
-    union all
-    select
-        account_id,
-        {{ date_add_days('activity_date', long_w) }},
-        'points_30d',
-        -sum_points
-    from account_days
-    union all
-    select
-        account_id,
-        {{ date_add_days('activity_date', long_w) }},
-        'points_prior_30d',
-        sum_points
-    from account_days
-    union all
-    select
-        account_id,
-        {{ date_add_days('activity_date', 2 * long_w) }},
-        'points_prior_30d',
-        -sum_points
-    from account_days
-    union all
-    select
-        account_id,
-        activity_date,
-        'points_lookback',
-        sum_points
-    from account_days
-    union all
-    select
-        account_id,
-        {{ date_add_days('activity_date', lookback) }},
-        'points_lookback',
-        -sum_points
-    from account_days
-    union all
-    select
-        account_id,
-        start_date,
-        'silent_points_lookback',
-        sum_points
-    from silent_points
-    where start_date < end_date
-    union all
-    select
-        account_id,
-        end_date,
-        'silent_points_lookback',
-        -sum_points
-    from silent_points
-    where start_date < end_date
-    union all
-    select
-        account_id,
-        activity_date,
-        'meaningful_events_30d',
-        count_meaningful_events
-    from account_days
-    union all
-    select
-        account_id,
-        {{ date_add_days('activity_date', long_w) }},
-        'meaningful_events_30d',
-        -count_meaningful_events
-    from account_days
-    union all
-    select
-        account_id,
-        activity_date,
-        'active_days_28d',
-        1
-    from account_days
-    where count_active_users > 0
-    union all
-    select
-        account_id,
-        {{ date_add_days('activity_date', freq_w) }},
-        'active_days_28d',
-        -1
-    from account_days
-    where count_active_users > 0
+),
 
-    -- every rebuilt day, so each has a row to carry the running values
-    union all
-    select
-        account_id,
-        as_of_date,
-        'customer_day',
-        0
-    from batch_days
+-- every day from each rebuilt account's window start to D, so window frames count days
+calendar as (
+
+    {{ dbt.date_spine(
+        datepart='day',
+        start_date=date_add_days(series_start_date(), 1 - reach),
+        end_date=date_add_days(as_of_date(), 1)
+    ) }}
 
 ),
 
-per_day as (
+grid as (
+
+    select
+        batch_accounts.account_id,
+        cast(calendar.date_day as date) as grid_date,
+        batch_accounts.window_start_date
+    from batch_accounts
+    inner join calendar
+        on cast(calendar.date_day as date) >= batch_accounts.window_start_date
+
+),
+
+grid_values as (
+
+    select
+        grid.account_id,
+        grid.grid_date,
+        coalesce(account_days.count_active_users, 0) as count_active_users,
+        coalesce(account_days.count_events, 0) as count_events,
+        coalesce(account_days.count_meaningful_events, 0) as count_meaningful_events,
+        coalesce(account_days.sum_micro_points, 0) as sum_micro_points,
+        case when account_days.count_active_users > 0 then 1 else 0 end as is_active_day,
+        case
+            when account_days.count_active_users > 0 then grid.grid_date
+            when grid.grid_date = grid.window_start_date then prior_active_accounts.activity_date
+        end as active_date,
+        coalesce(short_window_deltas.delta, 0) as d_users_short,
+        coalesce(long_window_deltas.delta, 0) as d_users_long,
+        coalesce(feature_deltas.delta, 0) as d_features,
+        coalesce(milestone_deltas.delta, 0) as d_milestones,
+        coalesce(silent_deltas.delta, 0) as d_silent_points
+    from grid
+    left join account_days
+        on grid.account_id = account_days.account_id and grid.grid_date = account_days.activity_date
+    left join short_window_deltas
+        on grid.account_id = short_window_deltas.account_id and grid.grid_date = short_window_deltas.delta_date
+    left join long_window_deltas
+        on grid.account_id = long_window_deltas.account_id and grid.grid_date = long_window_deltas.delta_date
+    left join feature_deltas
+        on grid.account_id = feature_deltas.account_id and grid.grid_date = feature_deltas.delta_date
+    left join milestone_deltas
+        on grid.account_id = milestone_deltas.account_id and grid.grid_date = milestone_deltas.delta_date
+    left join silent_deltas
+        on grid.account_id = silent_deltas.account_id and grid.grid_date = silent_deltas.delta_date
+    left join prior_active_accounts
+        on grid.account_id = prior_active_accounts.account_id
+
+),
+
+-- running totals per account over the grid; a window of n days is the running total minus
+-- the one n rows (days) earlier, so every window shares one ordering
+cumulative as (
 
     select
         account_id,
-        delta_date,
-        sum(case when metric = 'active_users_7d' then delta else 0 end) as d_users_short,
-        sum(case when metric = 'active_users_30d' then delta else 0 end) as d_users_long,
-        sum(case when metric = 'features_used_30d' then delta else 0 end) as d_features,
-        sum(case when metric = 'milestones_completed' then delta else 0 end) as d_milestones,
-        sum(case when metric = 'points_30d' then delta else 0 end) as d_points,
-        sum(case when metric = 'points_prior_30d' then delta else 0 end) as d_points_prior,
-        sum(case when metric = 'points_lookback' then delta else 0 end) as d_points_lookback,
-        sum(case when metric = 'silent_points_lookback' then delta else 0 end) as d_silent_points_lookback,
-        sum(case when metric = 'meaningful_events_30d' then delta else 0 end) as d_meaningful,
-        sum(case when metric = 'active_days_28d' then delta else 0 end) as d_active_days,
-        max(case
-            when metric = 'active_days_28d' and delta > 0 or metric = 'prior_active' then delta_date
-        end) as active_date
-    from timeline
-    where delta_date <= {{ as_of_date() }}
-    group by account_id, delta_date
+        grid_date,
+        count_active_users,
+        count_events,
+        count_meaningful_events,
+        sum_micro_points,
+        sum(d_users_short) over all_days as active_users_7d,
+        sum(d_users_long) over all_days as active_users_30d,
+        sum(d_features) over all_days as count_features_used_30d,
+        sum(d_milestones) over all_days as count_milestones_completed,
+        sum(d_silent_points) over all_days as sum_silent_micro_points_60d,
+        max(active_date) over all_days as last_active_date,
+        sum(sum_micro_points) over all_days as cumulative_micro_points,
+        sum(count_meaningful_events) over all_days as cumulative_meaningful_events,
+        sum(is_active_day) over all_days as cumulative_active_days
+    from grid_values
+    window all_days as (
+        partition by account_id order by grid_date rows between unbounded preceding and current row
+    )
 
 ),
 
@@ -682,22 +643,29 @@ running as (
 
     select
         account_id,
-        delta_date as as_of_date,
-        sum(d_users_short) over running_window as active_users_7d,
-        sum(d_users_long) over running_window as active_users_30d,
-        sum(d_features) over running_window as count_features_used_30d,
-        sum(d_milestones) over running_window as count_milestones_completed,
-        round(sum(d_points) over running_window, 4) as sum_points_30d,
-        round(sum(d_points_prior) over running_window, 4) as sum_points_prior_30d,
-        round(sum(d_points_lookback) over running_window, 4) as sum_points_lookback,
-        round(sum(d_silent_points_lookback) over running_window, 4) as sum_silent_points_lookback,
-        sum(d_meaningful) over running_window as count_meaningful_events_30d,
-        sum(d_active_days) over running_window as count_active_days_28d,
-        max(active_date) over running_window as last_active_date
-    from per_day
-    window running_window as (
-        partition by account_id order by delta_date rows between unbounded preceding and current row
-    )
+        grid_date as as_of_date,
+        count_active_users,
+        count_events,
+        count_meaningful_events,
+        sum_micro_points,
+        active_users_7d,
+        active_users_30d,
+        count_features_used_30d,
+        count_milestones_completed,
+        sum_silent_micro_points_60d,
+        last_active_date,
+        cumulative_micro_points
+        - coalesce(lag(cumulative_micro_points, {{ long_w }}) over grid_days, 0) as sum_micro_points_30d,
+        coalesce(lag(cumulative_micro_points, {{ long_w }}) over grid_days, 0)
+        - coalesce(lag(cumulative_micro_points, {{ 2 * long_w }}) over grid_days, 0) as sum_micro_points_prior_30d,
+        cumulative_micro_points
+        - coalesce(lag(cumulative_micro_points, {{ lookback }}) over grid_days, 0) as sum_micro_points_60d,
+        cumulative_meaningful_events
+        - coalesce(lag(cumulative_meaningful_events, {{ long_w }}) over grid_days, 0) as count_meaningful_events_30d,
+        cumulative_active_days
+        - coalesce(lag(cumulative_active_days, {{ freq_w }}) over grid_days, 0) as count_active_days_28d
+    from cumulative
+    window grid_days as (partition by account_id order by grid_date)
 
 ),
 
@@ -706,17 +674,17 @@ final as (
     select
         batch_days.account_id,
         batch_days.as_of_date,
-        coalesce(account_days.count_active_users, 0) as active_users_1d,
+        cast(running.count_active_users as integer) as active_users_1d,
         cast(running.active_users_7d as integer) as active_users_7d,
         cast(running.active_users_30d as integer) as active_users_30d,
-        coalesce(account_days.count_events, 0) as count_events_1d,
-        coalesce(account_days.count_meaningful_events, 0) as count_meaningful_events_1d,
-        coalesce(account_days.sum_points, 0) as sum_points_1d,
+        cast(running.count_events as integer) as count_events_1d,
+        cast(running.count_meaningful_events as integer) as count_meaningful_events_1d,
+        cast(running.sum_micro_points as {{ type_double() }}) / 1000000 as sum_points_1d,
         cast(running.count_meaningful_events_30d as integer) as count_meaningful_events_30d,
-        cast(running.sum_points_30d as {{ type_double() }}) as sum_points_30d,
-        cast(running.sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
-        cast(running.sum_points_lookback as {{ type_double() }}) as sum_points_60d,
-        cast(running.sum_silent_points_lookback as {{ type_double() }}) as sum_silent_points_60d,
+        cast(coalesce(running.sum_micro_points_30d, 0) as {{ type_double() }}) / 1000000 as sum_points_30d,
+        cast(coalesce(running.sum_micro_points_prior_30d, 0) as {{ type_double() }}) / 1000000 as sum_points_prior_30d,
+        cast(coalesce(running.sum_micro_points_60d, 0) as {{ type_double() }}) / 1000000 as sum_points_60d,
+        cast(running.sum_silent_micro_points_60d as {{ type_double() }}) / 1000000 as sum_silent_points_60d,
         cast(running.count_active_days_28d as integer) as count_active_days_28d,
         cast(running.count_features_used_30d as integer) as count_features_used_30d,
         cast(running.count_milestones_completed as integer) as count_milestones_completed,
@@ -738,10 +706,6 @@ final as (
         on
             batch_days.account_id = running.account_id
             and batch_days.as_of_date = running.as_of_date
-    left join account_days
-        on
-            batch_days.account_id = account_days.account_id
-            and batch_days.as_of_date = account_days.activity_date
     inner join service_daily
         on
             batch_days.account_id = service_daily.account_id

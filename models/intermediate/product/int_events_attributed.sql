@@ -67,7 +67,18 @@ memberships as (
     ),
 {%- endif %}
 
-ranked as (
+-- most ids are loaded once; only the others need ranking: the earliest received_at wins,
+-- then the earliest timestamp (the rest of the order only makes ties deterministic)
+duplicated_ids as (
+
+    select event_id
+    from loads
+    group by event_id
+    having count(*) > 1
+
+),
+
+ranked_duplicates as (
 
     select
         event_id,
@@ -83,12 +94,31 @@ ranked as (
                 event_name asc nulls last, context_account_id asc nulls last
         ) as load_rank
     from loads
+    where event_id in (select duplicated_ids.event_id from duplicated_ids)
 
 ),
 
 events as (
 
-    select * from ranked
+    select
+        event_id,
+        user_id,
+        context_account_id,
+        event_name,
+        event_at,
+        received_at
+    from loads
+    where event_id not in (select duplicated_ids.event_id from duplicated_ids)
+
+    union all
+    select
+        event_id,
+        user_id,
+        context_account_id,
+        event_name,
+        event_at,
+        received_at
+    from ranked_duplicates
     where load_rank = 1
 
 ),

@@ -1,27 +1,75 @@
-{{ config(materialized='view') }}
--- One row per account, user and UTC day with any counted event: the grain every
--- active-user, engagement and frequency metric is built from.
+-- One row per account, user and UTC day with any event counted on D (for every account
+-- events name, known to the CRM or not: the models that read this keep the CRM's): the
+-- grain every active-user, engagement and frequency metric is built from.
+-- Incremental (see macros/account_day_scope.sql): each run rebuilds, per account, the days
+-- from the first one that can have changed and keeps the earlier ones.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ account_day_delete_sql(account_day_state(catalog_config_hash_sql()), 'activity_date') }}"
+) }}
+-- depends_on: {{ ref('stg_segment__tracks') }}
+-- depends_on: {{ ref('stg_segment__groups') }}
+{%- set state = account_day_state(catalog_config_hash_sql()) %}
 with
 
 events as (
 
-    select * from {{ ref('int_events_mapped_to_accounts') }}
+    select
+        events.account_id,
+        events.user_id,
+        events.event_name,
+        events.event_date
+    from {{ ref('int_events_attributed') }} as events
+    where
+        events.user_id is not null
+        and events.attributed_from_date <= {{ as_of_date() }}
+    {% if not state.full -%}
+        and exists (
+            select 1 from ({{ account_day_changes_sql(state) }}) as changes
+            where changes.account_id = events.account_id and events.event_date >= changes.from_date
+        )
+    {%- endif %}
+
+),
+
+catalog as (
+
+    select * from {{ ref('int_event_catalog') }}
 
 ),
 
 user_days as (
 
     select
-        account_id,
-        user_id,
-        event_date as activity_date,
+        events.account_id,
+        events.user_id,
+        events.event_date as activity_date,
         count(*) as count_events,
-        sum(case when is_meaningful then 1 else 0 end) as count_meaningful_events,
-        -- points are summed as decimals: exact, so the same on every engine and in any order
-        sum(cast(weight as decimal(18, 6))) as sum_points
+        sum(case when catalog.is_meaningful then 1 else 0 end) as count_meaningful_events,
+        -- points are summed as decimals: exact, so the same in any order and on every engine
+        cast(sum(cast(coalesce(catalog.weight, 0) as decimal(18, 6))) as {{ type_double() }}) as sum_points
     from events
-    group by account_id, user_id, event_date
+    left join catalog
+        on events.event_name = catalog.event_name
+    group by events.account_id, events.user_id, events.event_date
+
+),
+
+final as (
+
+    select
+        user_days.*,
+        -- what the rows were built from, so an incremental run knows what to rebuild
+        cast(
+            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
+            as {{ dbt.type_timestamp() }}
+        ) as source_received_at,
+        {{ as_of_date() }} as built_as_of_date,
+        cast(({{ catalog_config_hash_sql() }}) as {{ dbt.type_string() }}) as config_hash
+    from user_days
 
 )
 
-select * from user_days
+select * from final

@@ -1,11 +1,42 @@
-{{ config(materialized='view') }}
 -- One row per account, user, key feature and UTC day on which the user did any event
--- mapped to that feature (meaningful or not: feature use is not the same as "active").
+-- counted on D that is mapped to that feature (meaningful or not: feature use is not the
+-- same as "active"), for every account events name (the models that read this keep the
+-- CRM's).
+-- Incremental like int_user_account_days (see macros/account_day_scope.sql).
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ account_day_delete_sql(account_day_state(catalog_config_hash_sql()), 'used_date') }}"
+) }}
+-- depends_on: {{ ref('stg_segment__tracks') }}
+-- depends_on: {{ ref('stg_segment__groups') }}
+{%- set state = account_day_state(catalog_config_hash_sql()) %}
 with
 
 events as (
 
-    select * from {{ ref('int_events_mapped_to_accounts') }}
+    select
+        events.account_id,
+        events.user_id,
+        events.event_name,
+        events.event_date
+    from {{ ref('int_events_attributed') }} as events
+    where
+        events.user_id is not null
+        and events.attributed_from_date <= {{ as_of_date() }}
+    {% if not state.full -%}
+        and exists (
+            select 1 from ({{ account_day_changes_sql(state) }}) as changes
+            where changes.account_id = events.account_id and events.event_date >= changes.from_date
+        )
+    {%- endif %}
+
+),
+
+catalog as (
+
+    select * from {{ ref('int_event_catalog') }}
     where feature is not null
 
 ),
@@ -13,14 +44,31 @@ events as (
 feature_days as (
 
     select
-        account_id,
-        user_id,
-        feature,
-        event_date as used_date,
+        events.account_id,
+        events.user_id,
+        catalog.feature,
+        events.event_date as used_date,
         count(*) as count_events
     from events
-    group by account_id, user_id, feature, event_date
+    inner join catalog
+        on events.event_name = catalog.event_name
+    group by events.account_id, events.user_id, catalog.feature, events.event_date
+
+),
+
+final as (
+
+    select
+        feature_days.*,
+        -- what the rows were built from, so an incremental run knows what to rebuild
+        cast(
+            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
+            as {{ dbt.type_timestamp() }}
+        ) as source_received_at,
+        {{ as_of_date() }} as built_as_of_date,
+        cast(({{ catalog_config_hash_sql() }}) as {{ dbt.type_string() }}) as config_hash
+    from feature_days
 
 )
 
-select * from feature_days
+select * from final

@@ -1,13 +1,8 @@
-{{ config(materialized='view') }}
 -- The first UTC date each user reached each activation milestone for an account, by any
--- counted event with the milestone's event name (meaningful or not).
+-- event counted on D with the milestone's event name (meaningful or not), for every
+-- account events name (the models that read this keep the CRM's). Rebuilt on every run:
+-- it reads only the milestone events.
 with
-
-events as (
-
-    select * from {{ ref('int_events_mapped_to_accounts') }}
-
-),
 
 milestones as (
 
@@ -15,6 +10,21 @@ milestones as (
         cast(milestone as {{ dbt.type_string() }}) as milestone,
         cast(event as {{ dbt.type_string() }}) as event_name
     from {{ ref('activation_milestones') }}
+
+),
+
+events as (
+
+    select
+        account_id,
+        user_id,
+        event_name,
+        event_date
+    from {{ ref('int_events_attributed') }}
+    where
+        user_id is not null
+        and attributed_from_date <= {{ as_of_date() }}
+        and event_name in (select milestones.event_name from milestones)
 
 ),
 

@@ -1,7 +1,8 @@
 -- One row per account and day of the last history_days days on which it was a customer:
 -- the health score, band and components as that day would have seen them. The days are
--- kept by int_account_health_scores, which builds incrementally (new days, and the days
--- late data changed); this view publishes the history window of it.
+-- kept by int_account_health_scores and int_account_health_bands, which build
+-- incrementally (new days, and the days late data changed); this view publishes the
+-- history window of them.
 {{ config(materialized='view', contract={'enforced': true}) }}
 {%- set components = health_components() %}
 with
@@ -13,41 +14,51 @@ scores as (
 
 ),
 
+bands as (
+
+    select * from {{ ref('int_account_health_bands') }}
+
+),
+
 final as (
 
     select
-        account_id,
-        as_of_date,
-        health_score,
-        health_band,
-        raw_health_band,
-        engagement_score,
+        scores.account_id,
+        scores.as_of_date,
+        scores.health_score,
+        bands.health_band,
+        bands.raw_health_band,
+        scores.engagement_score,
         {%- for c in components %}
-            score_{{ c }},
-            points_{{ c }},
-            max_points_{{ c }},
+            scores.score_{{ c }},
+            scores.points_{{ c }},
+            scores.max_points_{{ c }},
         {%- endfor %}
-        active_users_7d,
-        active_users_30d,
-        licensed_seats,
-        feature_adoption_pct,
-        activation_pct,
-        active_user_pct,
-        active_days_pct,
-        cast(sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
-        cast(sum_points_30d as {{ type_double() }}) as sum_points_30d,
-        silent_points_pct,
-        cast(days_since_last_active as integer) as days_since_last_active,
-        last_active_date,
-        tenure_days,
-        count_open_urgent_tickets,
-        count_bad_csat_90d,
-        latest_nps_score,
-        count_overdue_invoices,
-        health_score_avg_7d,
-        is_sustained_decline,
-        score_version
+        scores.active_users_7d,
+        scores.active_users_30d,
+        scores.licensed_seats,
+        scores.feature_adoption_pct,
+        scores.activation_pct,
+        scores.active_user_pct,
+        scores.active_days_pct,
+        cast(scores.sum_points_prior_30d as {{ type_double() }}) as sum_points_prior_30d,
+        cast(scores.sum_points_30d as {{ type_double() }}) as sum_points_30d,
+        scores.silent_points_pct,
+        cast(scores.days_since_last_active as integer) as days_since_last_active,
+        scores.last_active_date,
+        scores.tenure_days,
+        scores.count_open_urgent_tickets,
+        scores.count_bad_csat_90d,
+        scores.latest_nps_score,
+        scores.count_overdue_invoices,
+        bands.health_score_avg_7d,
+        bands.is_sustained_decline,
+        scores.score_version
     from scores
+    inner join bands
+        on
+            scores.account_id = bands.account_id
+            and scores.as_of_date = bands.as_of_date
 
 )
 
