@@ -1,5 +1,6 @@
 -- Which account each user belonged to, and from when, as known on D.
--- Group calls dated after D have no effect. Of several calls for a user at the same
+-- Group calls dated after D have no effect. A call without a group_id still counts as the
+-- user's latest call (its events then have no account and are counted as unattributed). Of several calls for a user at the same
 -- timestamp the latest received_at (then the greatest id) wins; the others never apply.
 with
 
@@ -14,7 +15,6 @@ group_calls as (
     from {{ ref('stg_segment__groups') }}
     where
         user_id is not null
-        and account_id is not null
         and grouped_at is not null
         and grouped_at <= {{ as_of_end_at() }}
 
