@@ -112,7 +112,7 @@ scored as (
         as_of_date,
         'activation',
         cast(activation_pct as {{ type_double() }}),
-        cast(count_milestones_completed as {{ dbt.type_string() }}) || ' milestones reached',
+        'milestones reached: ' || cast(count_milestones_completed as {{ dbt.type_string() }}),
         true,
         cast(activation_pct as {{ type_double() }})
     from inputs
@@ -170,8 +170,8 @@ scored as (
         as_of_date,
         'support',
         cast(count_open_urgent_tickets + count_bad_csat_90d as {{ type_double() }}),
-        cast(count_open_urgent_tickets as {{ dbt.type_string() }}) || ' high/urgent tickets open, '
-        || cast(count_bad_csat_90d as {{ dbt.type_string() }}) || ' rated bad in 90 days',
+        'open high/urgent tickets: ' || cast(count_open_urgent_tickets as {{ dbt.type_string() }})
+        || ', rated bad in 90 days: ' || cast(count_bad_csat_90d as {{ dbt.type_string() }}),
         true,
         greatest(
             0.0, 100.0
@@ -197,7 +197,7 @@ scored as (
         as_of_date,
         'billing',
         cast(count_overdue_invoices as {{ type_double() }}),
-        cast(count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue',
+        'overdue invoices: ' || cast(count_overdue_invoices as {{ dbt.type_string() }}),
         has_invoices,
         case
             when has_invoices then greatest(
