@@ -22,7 +22,7 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint test-dbt test-python sync digest daily docs clean
+.PHONY: help venv demo test lint test-dbt test-python sync digest daily docs clean backtest chromium
 
 help:
 	@echo "make demo   - build the demo warehouse and show the accounts that need attention today"
@@ -31,6 +31,7 @@ help:
 	@echo "make digest - post the daily digest to Slack (needs SLACK_WEBHOOK_URL)"
 	@echo "make daily  - the scheduled job: dbt build, then sync, then digest"
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
+	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
 
 venv: $(STAMP)
 
@@ -52,7 +53,7 @@ demo: venv
 	@echo "==> 4/4 What the Salesforce sync would write (dry run, nothing is sent)"
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/python scripts/sync_crm.py salesforce --dry-run
 
-test: venv lint test-dbt test-python
+test: venv chromium lint test-dbt test-python
 
 lint: venv
 	@echo "==> sqlfluff lint (dbt templater)"
@@ -70,6 +71,21 @@ test-python: venv
 	@echo "==> pytest"
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest tests/python -q -p no:cacheprovider \
 		|| { code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; exit $$code; }
+
+# The demo has 450 days of events; 390 days of score history leave 300 labelled days (90-day horizon).
+BACKTEST_VARS := {history_days: 390}
+
+backtest: venv
+	@echo "==> 1/3 dbt build of the score history ($(BACKTEST_VARS)) and the backtest models"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +health_backtest_summary --vars '$(BACKTEST_VARS)'
+	@echo "==> 2/3 Backtest report (also target/backtest/backtest_report.html)"
+	$(BIN)/python scripts/backtest_report.py --db $(DEMO_DB)
+	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"
+	$(BIN)/python scripts/suggest_weights.py --db $(DEMO_DB)
+
+# Headless Chromium renders the backtest report in the tests (installed with apt when missing).
+chromium:
+	bash scripts/ensure_chromium.sh
 
 sync: venv
 	$(BIN)/python scripts/sync_crm.py salesforce

@@ -44,7 +44,7 @@
         },
         'activation': {
             'raw_value': 'activation_pct',
-            'text': "cast(count_milestones_completed as " ~ dbt.type_string() ~ ") || ' milestones reached'",
+            'text': "'milestones reached: ' || cast(count_milestones_completed as " ~ dbt.type_string() ~ ")",
             'available': 'true',
             'score': "cast(activation_pct as " ~ type_double() ~ ")"
         },
@@ -72,8 +72,8 @@
         },
         'support': {
             'raw_value': 'count_open_urgent_tickets + count_bad_csat_90d',
-            'text': "cast(count_open_urgent_tickets as " ~ dbt.type_string() ~ ") || ' high/urgent tickets open, ' || "
-                ~ "cast(count_bad_csat_90d as " ~ dbt.type_string() ~ ") || ' rated bad in 90 days'",
+            'text': "'open high/urgent tickets: ' || cast(count_open_urgent_tickets as " ~ dbt.type_string()
+                ~ ") || ', rated bad in 90 days: ' || cast(count_bad_csat_90d as " ~ dbt.type_string() ~ ")",
             'available': 'true',
             'score': "greatest(0.0, 100.0 - " ~ var('support_points_per_open_urgent_ticket') ~ " * count_open_urgent_tickets - "
                 ~ var('support_points_per_bad_csat') ~ " * count_bad_csat_90d)"
@@ -86,7 +86,7 @@
         },
         'billing': {
             'raw_value': 'count_overdue_invoices',
-            'text': "cast(count_overdue_invoices as " ~ dbt.type_string() ~ ") || ' invoices overdue'",
+            'text': "'overdue invoices: ' || cast(count_overdue_invoices as " ~ dbt.type_string() ~ ")",
             'available': 'has_invoices',
             'score': "case when has_invoices then greatest(0.0, 100.0 - " ~ var('billing_points_per_overdue_invoice')
                 ~ " * count_overdue_invoices) end"

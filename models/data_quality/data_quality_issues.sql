@@ -134,7 +134,7 @@ kinds as (
         'segment.tracks',
         'unattributed_event',
         count_unattributed,
-        'Event has no context_group_id and its user has no group call on or before the as-of date; no account to credit; left out.'
+        'Event has no context_group_id and its user has no group call (with a group_id) that applies on or before the as-of date; no account to credit; left out.'
     from deduplicated
     union all
     select

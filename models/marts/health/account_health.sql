@@ -121,14 +121,13 @@ component_facts as (
             when 'tenure' then 'New customer: ' || cast(today.tenure_days as {{ dbt.type_string() }}) || ' days'
             when 'support'
                 then
-                    cast(today.count_open_urgent_tickets as {{ dbt.type_string() }})
-                    || ' high/urgent tickets open, ' || cast(today.count_bad_csat_90d as {{ dbt.type_string() }})
-                    || ' rated bad in 90 days'
+                    'Open high/urgent tickets: ' || cast(today.count_open_urgent_tickets as {{ dbt.type_string() }})
+                    || ', rated bad in 90 days: ' || cast(today.count_bad_csat_90d as {{ dbt.type_string() }})
             when 'sentiment'
                 then
                     'Latest NPS ' || cast(today.latest_nps_score as {{ dbt.type_string() }})
                     || case when today.latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (detractor)' else '' end
-            when 'billing' then cast(today.count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue'
+            when 'billing' then 'Overdue invoices: ' || cast(today.count_overdue_invoices as {{ dbt.type_string() }})
         end || ' (-' || cast(cast(round(components.max_points - components.points) as integer) as {{ dbt.type_string() }})
         || ' points)' as fact
     from components
