@@ -10,6 +10,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
+# The Spark path has its own environment, so the default install stays light.
+VENV_SPARK := .venv-spark
+SPARK_STAMP := $(VENV_SPARK)/.requirements-installed
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -22,7 +25,8 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint test-dbt test-python sync digest daily docs clean backtest chromium
+.PHONY: help venv demo test lint test-dbt test-python sync digest daily docs clean backtest chromium \
+	test-postgres test-spark venv-spark benchmark
 
 help:
 	@echo "make demo   - build the demo warehouse and show the accounts that need attention today"
@@ -32,6 +36,9 @@ help:
 	@echo "make daily  - the scheduled job: dbt build, then sync, then digest"
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
+	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
+	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
+	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large"
 
 venv: $(STAMP)
 
@@ -47,7 +54,8 @@ demo: venv
 	@echo "==> 1/4 Generating demo data into $(DEMO_DB)"
 	$(BIN)/python scripts/generate_demo_data.py --db $(DEMO_DB)
 	@echo "==> 2/4 dbt build (seeds, models, tests) as of today"
-	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build
+	# --full-refresh: the demo data was generated anew, so the incremental models start over
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --full-refresh
 	@echo "==> 3/4 Accounts that need attention today"
 	$(BIN)/python scripts/show_attention.py --db $(DEMO_DB)
 	@echo "==> 4/4 What the Salesforce sync would write (dry run, nothing is sent)"
@@ -65,7 +73,7 @@ test-dbt: venv
 	mkdir -p $(TEST_DIR)
 	$(BIN)/python scripts/generate_demo_data.py --db $(TEST_DB) $(TEST_DATA_FLAGS)
 	@echo "==> dbt build on the test dataset (seeds, models, data tests, unit tests) as of $(TEST_AS_OF)"
-	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --vars '{as_of_date: $(TEST_AS_OF)}'
+	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --full-refresh --vars '{as_of_date: $(TEST_AS_OF)}'
 
 test-python: venv
 	@echo "==> pytest"
@@ -82,6 +90,33 @@ backtest: venv
 	$(BIN)/python scripts/backtest_report.py --db $(DEMO_DB)
 	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"
 	$(BIN)/python scripts/suggest_weights.py --db $(DEMO_DB)
+
+# The same test dataset on the other engines; each compares every mart with the DuckDB build.
+# test-postgres also runs inside make test (tests/python/test_postgres_warehouse.py).
+test-postgres: venv test-dbt
+	@echo "==> PostgreSQL: throwaway cluster, dbt build --target postgres, marts compared with DuckDB"
+	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest \
+		tests/python/test_postgres_warehouse.py -q -p no:cacheprovider
+
+venv-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): requirements-spark.txt
+	@echo "==> Creating the Spark virtual environment in $(VENV_SPARK) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV_SPARK)
+	$(VENV_SPARK)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV_SPARK)/bin/uv pip install --quiet --python $(VENV_SPARK)/bin/python --compile-bytecode -r requirements-spark.txt
+	touch $@
+
+# Not part of make test: Spark starts slowly (about 4 minutes here, plus the environment).
+test-spark: venv-spark test-dbt
+	@echo "==> Spark: local PySpark warehouse, dbt build --target spark, marts compared with DuckDB"
+	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(VENV_SPARK)/bin/python -m pytest \
+		tests/spark -q -p no:cacheprovider
+
+# Timings at a named size (docs/benchmarks.md); not part of make test.
+SIZE ?= medium
+benchmark: venv
+	$(BIN)/python scripts/benchmark.py --size $(SIZE)
 
 # Headless Chromium renders the backtest report in the tests (installed with apt when missing).
 chromium:
@@ -104,4 +139,4 @@ docs: venv
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt docs serve --port 8080
 
 clean:
-	rm -rf target logs $(VENV) $(DEMO_DB)
+	rm -rf target logs $(VENV) $(VENV_SPARK) $(DEMO_DB)

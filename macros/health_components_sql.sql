@@ -112,7 +112,7 @@ inputs as (
 
     select
         *,
-        round(sum_points_30d / engagement_basis_users, 2) as points_per_seat
+        {{ round_to('sum_points_30d / engagement_basis_users', 2) }} as points_per_seat
     from {{ inputs_relation }}
 
 ),
@@ -129,7 +129,7 @@ weights as (
 
 ),
 
-scored as (
+scored as {{ materialized_cte() }} (
 
     select
         inputs.account_id,
@@ -140,7 +140,7 @@ scored as (
                 {{ definitions[c].text }} as raw_value_text_{{ c }},
             {%- endif %}
             {{ definitions[c].available }} as is_available_{{ c }},
-            round(cast({{ definitions[c].score }} as {{ type_double() }}), 1) as component_score_{{ c }},
+            cast({{ round_to(definitions[c].score, 1) }} as {{ type_double() }}) as component_score_{{ c }},
             weights.weight_{{ c }},
             weights.decimal_weight_{{ c }}
             {%- if not loop.last %},{% endif %}
@@ -165,7 +165,7 @@ weighted as (
 
 ),
 
-exact as (
+exact as {{ materialized_cte() }} (
 
     select
         *,
@@ -176,7 +176,7 @@ exact as (
             cast(
                 case
                     when is_available_{{ c }}
-                        then round(component_score_{{ c }} * weight_{{ c }} / nullif(available_weight, 0), 6)
+                        then {{ round_to('component_score_' ~ c ~ ' * weight_' ~ c ~ ' / nullif(available_weight, 0)', 6) }}
                     else 0
                 end as decimal(18, 6)
             ) as exact_points_{{ c }}
@@ -186,7 +186,7 @@ exact as (
 
 ),
 
-floored as (
+floored as {{ materialized_cte() }} (
 
     select
         *,
@@ -249,9 +249,9 @@ final as (
             case when is_available_{{ c }} and weight_{{ c }} is not null then component_score_{{ c }} end
                 as component_score_{{ c }},
             weight_{{ c }},
-            case when weight_{{ c }} is not null then cast(round(effective_weight_{{ c }}, 6) as {{ type_double() }}) end
+            case when weight_{{ c }} is not null then cast({{ round_to('effective_weight_' ~ c, 6) }} as {{ type_double() }}) end
                 as effective_weight_{{ c }},
-            case when weight_{{ c }} is not null then cast(round(100 * effective_weight_{{ c }}, 1) as decimal(9, 1)) end
+            case when weight_{{ c }} is not null then cast({{ round_to('100 * effective_weight_' ~ c, 1) }} as decimal(9, 1)) end
                 as max_points_{{ c }},
             case when weight_{{ c }} is not null then cast(exact_points_{{ c }} as {{ type_double() }}) end
                 as exact_points_{{ c }},

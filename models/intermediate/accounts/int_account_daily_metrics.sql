@@ -312,7 +312,7 @@ user_days as (
         user_days.count_events,
         user_days.count_meaningful_events,
         -- points in millionths: whole numbers, so sums are exact and fast in any order
-        cast(round(user_days.sum_points * 1000000) as {{ dbt.type_bigint() }}) as sum_micro_points
+        cast({{ round_to('user_days.sum_points * 1000000') }} as {{ dbt.type_bigint() }}) as sum_micro_points
     from {{ ref('int_user_account_days') }} as user_days
     inner join batch_accounts
         on

@@ -4,5 +4,5 @@
 -- left out and its weight is spread over the available ones. Points are whole numbers
 -- allocated by largest remainder, so they always add up exactly to the health score and
 -- every point of movement belongs to a named component.
-{{ config(materialized='view') }}
+{{ config(materialized=long_view_materialization()) }}
 {{ health_components_sql(ref('int_account_health_inputs')) }}

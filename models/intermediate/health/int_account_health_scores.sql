@@ -128,7 +128,7 @@ final as (
         cast(scores.account_id as {{ dbt.type_string() }}) as account_id,
         scores.as_of_date,
         scores.health_score,
-        cast(round(scores.component_score_engagement) as integer) as engagement_score,
+        cast({{ round_to('scores.component_score_engagement') }} as integer) as engagement_score,
         {%- for c in components %}
             cast(scores.component_score_{{ c }} as {{ type_double() }}) as score_{{ c }},
             cast(scores.points_{{ c }} as integer) as points_{{ c }},

@@ -21,7 +21,7 @@ final as (
         active_users_30d,
         cast(count_events_1d as integer) as count_events_1d,
         cast(count_meaningful_events_1d as integer) as count_meaningful_events_1d,
-        cast(round(sum_points_1d, 4) as {{ type_double() }}) as sum_points_1d,
+        cast({{ round_to('sum_points_1d', 4) }} as {{ type_double() }}) as sum_points_1d,
         count_meaningful_events_30d,
         sum_points_30d,
         count_active_days_28d,

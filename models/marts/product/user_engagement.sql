@@ -23,8 +23,10 @@ per_user as (
         user_days.account_id,
         user_days.user_id,
         max(case when user_days.count_meaningful_events > 0 then user_days.activity_date end) as last_active_date,
-        sum(case when user_days.activity_date >= {{ window_start }} then user_days.sum_points else 0 end)
-            as sum_points_30d,
+        -- summed as decimals: exact, so the same in any order and on every engine
+        sum(case
+            when user_days.activity_date >= {{ window_start }} then cast(user_days.sum_points as decimal(18, 6)) else 0
+        end) as sum_points_30d,
         sum(case
             when user_days.activity_date >= {{ window_start }} then user_days.count_meaningful_events else 0
         end) as count_meaningful_events_30d,
@@ -45,7 +47,7 @@ engaged_users as (
     select
         *,
         last_active_date >= {{ window_start }} as is_active_30d,
-        round(sum_points_30d, 4) as sum_points_30d_rounded,
+        {{ round_to('sum_points_30d', 4) }} as sum_points_30d_rounded,
         sum(case when last_active_date >= {{ window_start }} then sum_points_30d else 0 end)
             over (partition by account_id) as account_points_30d
     from per_user
@@ -100,10 +102,10 @@ final as (
 
         -- engagement
         cast(case
-            when engaged_users.is_active_30d then greatest(1, least(100, round(
-                100 * ln(1 + engaged_users.sum_points_30d_rounded)
-                / ln(1 + {{ var('engagement_user_target_points') }})
-            )))
+            when engaged_users.is_active_30d then greatest(1, least(100, {{ round_to(
+                '100 * ln(1 + engaged_users.sum_points_30d_rounded) / ln(1 + '
+                ~ var('engagement_user_target_points') ~ ')'
+            ) }}))
         end as integer) as engagement_score,
         cast(engaged_users.sum_points_30d_rounded as {{ type_double() }}) as sum_points_30d,
         cast(engaged_users.count_meaningful_events_30d as integer) as count_meaningful_events_30d,

@@ -1,0 +1,106 @@
+"""The same project on PostgreSQL gives the same marts as on DuckDB, row for row.
+
+A throwaway cluster (the postgres_cluster fixture) gets the raw tables of the small test
+dataset, all but the last day's loads; dbt builds as of the day before, the last day is
+loaded and dbt builds again (incrementally, with the data tests) as of the test date. Every
+table in the marts, data_quality and backtest schemas must then equal the DuckDB build of
+the same data. Doubles are compared to 9 decimals (engines differ in the last bits of ln());
+everything else exactly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dbt_project_harness import TEST_AS_OF, build_test_warehouse, run_dbt
+from warehouse_copy import BOOKKEEPING_COLUMNS, copy_sources_to_postgres, normalised_rows, row_differences
+
+AS_OF = dt.date.fromisoformat(TEST_AS_OF)
+COMPARED_SCHEMAS = ("marts", "data_quality", "backtest")
+HELD_BACK = ("segment.tracks", "segment.identifies", "segment.groups")
+
+
+@pytest.fixture(scope="module")
+def duckdb_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    prebuilt = os.environ.get("HEALTH_TEST_WAREHOUSE")
+    if prebuilt and Path(prebuilt).exists():
+        return Path(prebuilt)
+    return build_test_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+
+
+def postgres_env(dsn: str) -> dict[str, str]:
+    parts = dict(item.split("=", 1) for item in dsn.split())
+    return {"DBT_POSTGRES_HOST": parts["host"], "DBT_POSTGRES_PORT": parts["port"], "DBT_POSTGRES_USER": parts["user"],
+            "DBT_POSTGRES_PASSWORD": parts["password"], "DBT_POSTGRES_DATABASE": parts["dbname"]}
+
+
+def build_on_postgres(dsn: str, as_of: dt.date, target: Path, *args: str) -> None:
+    env = postgres_env(dsn)
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        result = run_dbt(["build", "--target", "postgres", *args, "--vars", f"{{as_of_date: {as_of.isoformat()}}}"],
+                         Path("unused.duckdb"), target_path=target)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+@pytest.fixture(scope="module")
+def postgres_warehouse(postgres_cluster: str, duckdb_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    import psycopg2
+
+    admin = psycopg2.connect(postgres_cluster)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("create database customer_health")
+    admin.close()
+    dsn = postgres_cluster.replace("dbname=postgres", "dbname=customer_health")
+    copy_sources_to_postgres(duckdb_warehouse, dsn)
+    with psycopg2.connect(dsn) as con, con.cursor() as cursor:
+        cursor.execute("create schema held_back")
+        for table in HELD_BACK:
+            name = table.split(".")[1]
+            cursor.execute(f"create table held_back.{name} as select * from {table} where received_at >= %s", [AS_OF])
+            cursor.execute(f"delete from {table} where received_at >= %s", [AS_OF])
+    target = tmp_path_factory.mktemp("postgres_target")
+    # the day before, models only; then the last day's loads and an incremental build with the data tests
+    build_on_postgres(dsn, AS_OF - dt.timedelta(days=1), target,
+                      "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
+    with psycopg2.connect(dsn) as con, con.cursor() as cursor:
+        for table in HELD_BACK:
+            cursor.execute(f"insert into {table} select * from held_back.{table.split('.')[1]}")
+    build_on_postgres(dsn, AS_OF, target, "--exclude-resource-type", "unit_test")
+    return dsn
+
+
+def test_every_mart_on_postgres_equals_duckdb(postgres_warehouse: str, duckdb_warehouse: Path) -> None:
+    import psycopg2
+
+    with duckdb.connect(str(duckdb_warehouse), read_only=True) as ddb:
+        relations = [row[0] for row in ddb.execute(f"""
+            select table_schema || '.' || table_name from information_schema.tables
+            where table_schema in {COMPARED_SCHEMAS} order by 1
+        """).fetchall()]
+        assert "marts.account_health" in relations
+        mismatches = {}
+        with psycopg2.connect(postgres_warehouse) as pg, pg.cursor() as cursor:
+            for relation in relations:
+                columns = [row[0] for row in ddb.execute(f"describe {relation}").fetchall()
+                           if row[0] not in BOOKKEEPING_COLUMNS]
+                select = ", ".join(f'"{column}"' for column in columns)
+                in_duckdb = normalised_rows(ddb.execute(f"select {select} from {relation}").fetchall())
+                cursor.execute(f"select {select} from {relation}")
+                in_postgres = normalised_rows(cursor.fetchall())
+                only_duckdb, only_postgres = row_differences(in_duckdb, in_postgres)
+                if only_duckdb or only_postgres or not in_duckdb:
+                    mismatches[relation] = (len(in_duckdb), len(in_postgres), only_duckdb[:2], only_postgres[:2])
+    assert mismatches == {}
