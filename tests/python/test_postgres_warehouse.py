@@ -2,7 +2,7 @@
 
 A throwaway cluster (the postgres_cluster fixture) gets the raw tables of the small test
 dataset, all but the last day's loads; dbt builds as of the day before, the last day is
-loaded and dbt builds again (incrementally, with the data tests) as of the test date. Every
+loaded and dbt builds again (incrementally, with the data and unit tests) as of the test date. Every
 table in the marts, data_quality and backtest schemas must then equal the DuckDB build of
 the same data. Doubles are compared to 9 decimals (engines differ in the last bits of ln());
 everything else exactly.
@@ -72,13 +72,13 @@ def postgres_warehouse(postgres_cluster: str, duckdb_warehouse: Path, tmp_path_f
             cursor.execute(f"create table held_back.{name} as select * from {table} where received_at >= %s", [AS_OF])
             cursor.execute(f"delete from {table} where received_at >= %s", [AS_OF])
     target = tmp_path_factory.mktemp("postgres_target")
-    # the day before, models only; then the last day's loads and an incremental build with the data tests
+    # the day before, models only; then the last day's loads and an incremental build with every test
     build_on_postgres(dsn, AS_OF - dt.timedelta(days=1), target,
                       "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
     with psycopg2.connect(dsn) as con, con.cursor() as cursor:
         for table in HELD_BACK:
             cursor.execute(f"insert into {table} select * from held_back.{table.split('.')[1]}")
-    build_on_postgres(dsn, AS_OF, target, "--exclude-resource-type", "unit_test")
+    build_on_postgres(dsn, AS_OF, target)
     return dsn
 
 
