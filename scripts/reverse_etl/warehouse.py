@@ -194,7 +194,9 @@ def load_state(wh: Warehouse, schema: str, destination: str) -> dict[str, dict[s
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    # Microseconds kept: two runs can start within one second (a re-run right after a crash),
+    # and sync_runs is read in started_at order.
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def start_run(wh: Warehouse, schema: str, run_id: str, destination: str, mode: str) -> None:
