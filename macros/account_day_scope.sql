@@ -130,6 +130,26 @@
     group by account_id
 {%- endmacro %}
 
+{% macro account_day_events_sql(state) %}
+    {#- The signed-in events counted on D that an account-day model (re)builds: all of
+        them on a full build; on an incremental run those on or after their account's
+        first changed day. changes has one row per account, so the join keeps each event
+        once (an inner join: a correlated exists with the date range runs ~20x slower). -#}
+    select
+        events.account_id,
+        events.user_id,
+        events.event_name,
+        events.event_date
+    from {{ ref('int_events_attributed') }} as events
+    {%- if not state.full %}
+    inner join ({{ account_day_changes_sql(state) }}) as changes
+        on changes.account_id = events.account_id and events.event_date >= changes.from_date
+    {%- endif %}
+    where
+        events.user_id is not null
+        and events.attributed_from_date <= {{ as_of_date() }}
+{%- endmacro %}
+
 {% macro account_day_delete_sql(state, date_column) %}
     {#- A pre-hook: delete the rows an incremental run rebuilds (nothing on a full build). -#}
     {%- if is_incremental() -%}

@@ -20,12 +20,6 @@
 {%- set cutoff = incremental_cutoff('received_at') %}
 with
 
-tracks as (
-
-    select * from {{ ref('stg_segment__tracks') }}
-
-),
-
 memberships as (
 
     select * from {{ ref('int_user_group_memberships') }}
@@ -42,27 +36,33 @@ memberships as (
 
     ),
 
+    -- (the staging view is read twice rather than through one CTE: a CTE read twice is
+    -- materialized whole, and the received_at filter no longer reaches the scan)
     redone_ids as (
 
-        select event_id from tracks
+        select event_id from {{ ref('stg_segment__tracks') }}
         where {{ loaded_since(cutoff) }}
         union
-        select event_id from {{ this }}
-        where user_id in (select user_id from regrouped_users)
+        select built.event_id
+        from {{ this }} as built
+        inner join regrouped_users
+            on built.user_id = regrouped_users.user_id
 
     ),
 
     loads as (
 
-        select * from tracks
-        where event_id in (select event_id from redone_ids)
+        select tracks.*
+        from {{ ref('stg_segment__tracks') }} as tracks
+        inner join redone_ids
+            on tracks.event_id = redone_ids.event_id
 
     ),
 {%- else %}
 
     loads as (
 
-        select * from tracks
+        select * from {{ ref('stg_segment__tracks') }}
 
     ),
 {%- endif %}

@@ -16,21 +16,7 @@ with
 
 events as (
 
-    select
-        events.account_id,
-        events.user_id,
-        events.event_name,
-        events.event_date
-    from {{ ref('int_events_attributed') }} as events
-    where
-        events.user_id is not null
-        and events.attributed_from_date <= {{ as_of_date() }}
-    {% if not state.full -%}
-        and exists (
-            select 1 from ({{ account_day_changes_sql(state) }}) as changes
-            where changes.account_id = events.account_id and events.event_date >= changes.from_date
-        )
-    {%- endif %}
+    {{ account_day_events_sql(state) }}
 
 ),
 
