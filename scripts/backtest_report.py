@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 
+from cli import add_db_argument
 from health_backtest import html_report, ranking, text_tables, warehouse
 
 LOG = logging.getLogger("backtest_report")
@@ -25,11 +25,7 @@ DEFAULT_HTML = PROJECT_ROOT / "target" / "backtest" / "backtest_report.html"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "warehouse.duckdb")),
-        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
-    )
+    add_db_argument(parser)
     parser.add_argument("--html", default=str(DEFAULT_HTML),
                         help=f"where to write the HTML page (default: {DEFAULT_HTML.relative_to(PROJECT_ROOT)})")
     parser.add_argument("--bootstrap", type=int, default=200,

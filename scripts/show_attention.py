@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import textwrap
 from pathlib import Path
 
 import duckdb
 
+from cli import add_db_argument
+
 LOG = logging.getLogger("show_attention")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 ATTENTION_SQL = """
 with alerts as (
@@ -61,11 +61,7 @@ from marts.account_health
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "warehouse.duckdb")),
-        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
-    )
+    add_db_argument(parser)
     parser.add_argument("--limit", type=int, default=15, help="rows to show (default 15)")
     return parser.parse_args(argv)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from cli import add_db_argument
 from health_backtest import warehouse, weights
 
 LOG = logging.getLogger("suggest_weights")
@@ -28,11 +28,7 @@ DEFAULT_OUTPUT = PROJECT_ROOT / "target" / "backtest" / "health_score_weights.pr
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "warehouse.duckdb")),
-        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
-    )
+    add_db_argument(parser)
     parser.add_argument("--weights", default=str(DEFAULT_SEED),
                         help="the current weights seed (read only; default seeds/health_score_weights.csv)")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT),

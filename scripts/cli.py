@@ -1,0 +1,17 @@
+"""Command-line pieces shared by the scripts that read the DuckDB warehouse."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """--db: the DuckDB warehouse file, defaulting to dbt's own (DBT_DUCKDB_PATH) or the demo's."""
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "warehouse.duckdb")),
+        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
+    )
