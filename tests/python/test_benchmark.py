@@ -1,0 +1,80 @@
+"""The benchmark's own machinery: memory of a process tree, timing, the table and the document.
+
+The benchmark itself (minutes to half an hour) is not run here; these tests check the parts
+that turn measurements into the published figures.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import benchmark  # noqa: E402
+
+ALLOCATE_IN_CHILD = textwrap.dedent("""
+    import subprocess, sys, time
+    child = subprocess.Popen([sys.executable, "-c", "b = bytearray(200 * 2**20); import time; time.sleep(30)"])
+    time.sleep(30)
+""")
+
+
+def step(seconds: float, mb: float = 100) -> benchmark.Step:
+    return benchmark.Step(seconds=seconds, peak_rss_mb=mb)
+
+
+def result(size: str, full: float, incremental: float, empty: float | None = 10.0) -> benchmark.Result:
+    return benchmark.Result(
+        size=size, measured_at="2026-01-01 00:00 UTC", machine="test machine", events=10_000_000, accounts=5_000,
+        users=240_000, last_day_events=40_000, load_before=0.1, load_after=1.0, generate=step(20),
+        full_build=step(full, 2_700), incremental_build=step(incremental), repeat_build=step(incremental - 1),
+        sync_dry_run=step(0.4), floor_query=step(0.8), empty_build=step(empty) if empty else None)
+
+
+def test_process_tree_rss_counts_the_children():
+    parent = subprocess.Popen([sys.executable, "-c", ALLOCATE_IN_CHILD])
+    try:
+        deadline = 100
+        while deadline and benchmark.process_tree_rss(parent.pid) < 200 * 2**20:
+            subprocess.run(["sleep", "0.1"])
+            deadline -= 1
+        assert benchmark.process_tree_rss(parent.pid) >= 200 * 2**20   # the child's 200 MB, not the parent's few
+    finally:
+        subprocess.run(["pkill", "-P", str(parent.pid)])
+        parent.kill()
+        parent.wait()
+
+
+def test_timed_reports_the_failing_command_with_its_output():
+    with pytest.raises(RuntimeError, match=r"boom failed \(exit 3\):\nit broke"):
+        benchmark.timed([sys.executable, "-c", "print('it broke'); raise SystemExit(3)"], label="boom")
+    measured = benchmark.timed([sys.executable, "-c", "import time; time.sleep(0.3)"], label="sleep")
+    assert 0.3 <= measured.seconds < 5 and measured.peak_rss_mb > 0
+
+
+def test_table_and_targets_say_what_was_met():
+    medium = result("medium", full=46.0, incremental=25.3, empty=11.3)
+    text = benchmark.table([medium]) + "\n" + benchmark.targets([medium])
+    assert "| medium | 10,000,000 | 5,000 / 240,000 | data generation | 20.0 s |" in text
+    assert "incremental `dbt build` (+1 day, 40,000 loads; 55 % of full) | 25.3 s" in text
+    assert "over empty tables: dbt's own cost (25 % of full) | 11.3 s" in text
+    assert "full build = 58x" in text
+    assert "`medium` full build under 60 s: 46.0 s, met." in text
+    assert "under 15 % of the full build: 55 %, not met" in text
+    fast = result("medium", full=46.0, incremental=6.0)
+    assert "under 15 % of the full build: 13 %, met" in benchmark.targets([fast])
+
+
+def test_the_document_keeps_other_sizes_and_reads_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(benchmark, "DOC", tmp_path / "benchmarks.md")
+    old = result("large", full=105.0, incremental=50.0, empty=None)     # written before empty builds were timed
+    benchmark.write_document([old, result("small", full=28.0, incremental=18.0)])
+    previous = benchmark.load_previous()
+    assert sorted(previous) == ["large", "small"]
+    assert benchmark.result_from_dict(previous["large"]) == old
+    assert benchmark.result_from_dict(previous["small"]).empty_build == step(10.0)
+    text = (tmp_path / "benchmarks.md").read_text()
+    assert text.index("| small |") < text.index("| large |")                  # sizes in order
