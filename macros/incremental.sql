@@ -103,3 +103,29 @@
 
 {% macro default__long_view_materialization() %}{{ return('view') }}{% endmacro %}
 {% macro spark__long_view_materialization() %}{{ return('table') }}{% endmacro %}
+
+{% macro days_not_built_or_reconfigured(keys, existing, reconfigured) %}
+    {#- The first two reasons an incremental daily model rebuilds an (account_id, as_of_date)
+        day, as (account_id, from_date) rows: the day is not in the table yet, or the
+        configuration it was built with changed (`reconfigured`: a condition on `existing`
+        rows), which rebuilds every day. `keys` and `existing` are CTE names. -#}
+        select
+            {{ keys }}.account_id,
+            {{ keys }}.as_of_date as from_date
+        from {{ keys }}
+        left join {{ existing }}
+            on
+                {{ keys }}.account_id = {{ existing }}.account_id
+                and {{ keys }}.as_of_date = {{ existing }}.as_of_date
+        where {{ existing }}.account_id is null
+
+        union all
+        select
+            {{ keys }}.account_id,
+            {{ keys }}.as_of_date
+        from {{ keys }}
+        where exists (
+            select 1 from {{ existing }}
+            where {{ reconfigured }}
+        )
+{%- endmacro %}

@@ -114,3 +114,25 @@ def test_the_late_data_was_counted(loaded_day_by_day: tuple[Path, Path]) -> None
     assert twice == 5
     assert withheld > 0
     assert newcomer == (3, AS_OF)
+
+
+def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """New vars on an incremental run: every stored day is recomputed (the configuration hash,
+    score_version and band settings on each row differ), so it equals a full refresh with them."""
+    incremental, full = loaded_day_by_day
+    changed = {"champion_dark_days": 10, "band_hysteresis_points": 5}
+    vars_text = "{" + ", ".join([f"as_of_date: {AS_OF.isoformat()}", *(f"{k}: {v}" for k, v in changed.items())]) + "}"
+    reconfigured, refreshed = tmp_path / "reconfigured.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, reconfigured)
+    shutil.copyfile(full, refreshed)
+    for db, extra in ((reconfigured, []), (refreshed, ["--full-refresh"])):
+        result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
+        assert result.returncode == 0, result.stdout[-4000:]
+    mismatches = {}
+    for relation in relations(refreshed):
+        only_reconfigured, only_refreshed, sample = differences(reconfigured, refreshed, relation)
+        if only_reconfigured or only_refreshed:
+            mismatches[relation] = (only_reconfigured, only_refreshed, sample)
+    assert mismatches == {}
+    # and the change did move something, so the comparison is not between two unchanged builds
+    assert differences(incremental, reconfigured, "marts.account_health_daily")[0] > 0

@@ -205,26 +205,10 @@ service_daily as (
     -- again or started to count since the last run
     changes as (
 
-        select
-            customer_days.account_id,
-            customer_days.as_of_date as from_date
-        from customer_days
-        left join existing
-            on
-                customer_days.account_id = existing.account_id
-                and customer_days.as_of_date = existing.as_of_date
-        where existing.account_id is null
-
-        union all
-        select
-            customer_days.account_id,
-            customer_days.as_of_date
-        from customer_days
-        cross join config_fingerprint
-        where exists (
-            select 1 from existing
-            where existing.config_hash <> config_fingerprint.config_hash
-        )
+        {{ days_not_built_or_reconfigured(
+            'customer_days', 'existing',
+            'existing.config_hash <> (select config_fingerprint.config_hash from config_fingerprint)'
+        ) }}
 
         -- a ticket or invoice changed (created, solved, rated, paid, voided): from the first
         -- day whose counts moved

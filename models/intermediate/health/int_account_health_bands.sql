@@ -63,15 +63,10 @@ scores as (
     -- since the last run, or everything when the band settings changed
     changes as (
 
-        select
-            history_days.account_id,
-            history_days.as_of_date as from_date
-        from history_days
-        left join existing
-            on
-                history_days.account_id = existing.account_id
-                and history_days.as_of_date = existing.as_of_date
-        where existing.account_id is null
+        {{ days_not_built_or_reconfigured(
+            'history_days', 'existing',
+            "existing.band_settings <> '" ~ settings | join(';') ~ "'"
+        ) }}
 
         union all
         select
@@ -79,16 +74,6 @@ scores as (
             scores.as_of_date
         from scores
         where scores.rebuilt_at > (select max(existing.scores_rebuilt_at) from existing)
-
-        union all
-        select
-            history_days.account_id,
-            history_days.as_of_date
-        from history_days
-        where exists (
-            select 1 from existing
-            where existing.band_settings <> '{{ settings | join(";") }}'
-        )
 
     ),
 

@@ -50,26 +50,10 @@ config_version as (
     -- what the kept row was computed from, or everything when the configuration changed
     changes as (
 
-        select
-            inputs.account_id,
-            inputs.as_of_date as from_date
-        from inputs
-        left join existing
-            on
-                inputs.account_id = existing.account_id
-                and inputs.as_of_date = existing.as_of_date
-        where existing.account_id is null
-
-        union all
-        select
-            inputs.account_id,
-            inputs.as_of_date
-        from inputs
-        cross join config_version
-        where exists (
-            select 1 from existing
-            where existing.score_version <> config_version.score_version
-        )
+        {{ days_not_built_or_reconfigured(
+            'inputs', 'existing',
+            'existing.score_version <> (select config_version.score_version from config_version)'
+        ) }}
 
         union all
         select
