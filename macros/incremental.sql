@@ -104,11 +104,14 @@
 {% macro default__long_view_materialization() %}{{ return('view') }}{% endmacro %}
 {% macro spark__long_view_materialization() %}{{ return('table') }}{% endmacro %}
 
-{% macro days_not_built_or_reconfigured(keys, existing, reconfigured) %}
+{% macro days_not_built_or_reconfigured(keys, existing, reconfigured, config=none) %}
     {#- The first two reasons an incremental daily model rebuilds an (account_id, as_of_date)
         day, as (account_id, from_date) rows: the day is not in the table yet, or the
         configuration it was built with changed (`reconfigured`: a condition on `existing`
-        rows), which rebuilds every day. `keys` and `existing` are CTE names. -#}
+        rows and the one-row CTE `config`, if named), which rebuilds every day. `keys`,
+        `existing` and `config` are CTE names.
+        The config CTE is cross joined, not read by a scalar subquery inside the exists:
+        that form made DuckDB 2.0.0 hang (every thread asleep) on the 1 M-event benchmark. -#}
         select
             {{ keys }}.account_id,
             {{ keys }}.as_of_date as from_date
@@ -124,6 +127,9 @@
             {{ keys }}.account_id,
             {{ keys }}.as_of_date
         from {{ keys }}
+        {%- if config is not none %}
+        cross join {{ config }}
+        {%- endif %}
         where exists (
             select 1 from {{ existing }}
             where {{ reconfigured }}

@@ -207,7 +207,7 @@ service_daily as (
 
         {{ days_not_built_or_reconfigured(
             'customer_days', 'existing',
-            'existing.config_hash <> (select config_fingerprint.config_hash from config_fingerprint)'
+            'existing.config_hash <> config_fingerprint.config_hash', config='config_fingerprint'
         ) }}
 
         -- a ticket or invoice changed (created, solved, rated, paid, voided): from the first

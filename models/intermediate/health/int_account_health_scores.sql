@@ -52,7 +52,7 @@ config_version as (
 
         {{ days_not_built_or_reconfigured(
             'inputs', 'existing',
-            'existing.score_version <> (select config_version.score_version from config_version)'
+            'existing.score_version <> config_version.score_version', config='config_version'
         ) }}
 
         union all
