@@ -130,6 +130,17 @@
     group by account_id
 {%- endmacro %}
 
+{% macro account_day_bookkeeping_columns() %}
+    {#- What an account-day row was built from, read back by account_day_state(): the
+        latest load in int_events_attributed, the as-of date and the catalog's hash. -#}
+        cast(
+            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
+            as {{ dbt.type_timestamp() }}
+        ) as source_received_at,
+        {{ as_of_date() }} as built_as_of_date,
+        cast(({{ catalog_config_hash_sql() }}) as {{ dbt.type_string() }}) as config_hash
+{%- endmacro %}
+
 {% macro account_day_events_sql(state) %}
     {#- The signed-in events counted on D that an account-day model (re)builds: all of
         them on a full build; on an incremental run those on or after their account's

@@ -135,3 +135,21 @@
             where {{ reconfigured }}
         )
 {%- endmacro %}
+
+{% macro days_with_changed_values(existing, current, columns) %}
+    {#- (account_id, from_date) rows for the stored days whose `columns` differ (nulls
+        included) from the values computed now: inputs that change in place. `existing` and
+        `current` are CTE names keyed by account_id and as_of_date. -#}
+        select
+            {{ existing }}.account_id,
+            {{ existing }}.as_of_date
+        from {{ existing }}
+        inner join {{ current }}
+            on
+                {{ existing }}.account_id = {{ current }}.account_id
+                and {{ existing }}.as_of_date = {{ current }}.as_of_date
+        where
+            {%- for column in columns %}
+            {{ existing }}.{{ column }} is distinct from {{ current }}.{{ column }}{% if not loop.last %} or{% endif %}
+            {%- endfor %}
+{%- endmacro %}

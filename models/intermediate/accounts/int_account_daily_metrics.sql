@@ -213,18 +213,10 @@ service_daily as (
         -- a ticket or invoice changed (created, solved, rated, paid, voided): from the first
         -- day whose counts moved
         union all
-        select
-            existing.account_id,
-            existing.as_of_date
-        from existing
-        inner join service_daily
-            on
-                existing.account_id = service_daily.account_id
-                and existing.as_of_date = service_daily.as_of_date
-        where
-            existing.count_open_urgent_tickets <> service_daily.count_open_urgent_tickets
-            or existing.count_bad_csat_90d <> service_daily.count_bad_csat_90d
-            or existing.count_overdue_invoices <> service_daily.count_overdue_invoices
+        {{ days_with_changed_values(
+            'existing', 'service_daily',
+            ['count_open_urgent_tickets', 'count_bad_csat_90d', 'count_overdue_invoices']
+        ) }}
 
         {%- if cutoff is not none %}
 

@@ -56,18 +56,7 @@ config_version as (
         ) }}
 
         union all
-        select
-            existing.account_id,
-            existing.as_of_date
-        from existing
-        inner join inputs
-            on
-                existing.account_id = inputs.account_id
-                and existing.as_of_date = inputs.as_of_date
-        where
-            {%- for column in input_columns %}
-                existing.{{ column }} is distinct from inputs.{{ column }}{% if not loop.last %} or{% endif %}
-            {%- endfor %}
+        {{ days_with_changed_values('existing', 'inputs', input_columns) }}
 
     ),
 

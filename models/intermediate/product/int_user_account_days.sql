@@ -48,12 +48,7 @@ final as (
     select
         user_days.*,
         -- what the rows were built from, so an incremental run knows what to rebuild
-        cast(
-            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
-            as {{ dbt.type_timestamp() }}
-        ) as source_received_at,
-        {{ as_of_date() }} as built_as_of_date,
-        cast(({{ catalog_config_hash_sql() }}) as {{ dbt.type_string() }}) as config_hash
+        {{ account_day_bookkeeping_columns() }}
     from user_days
 
 )
