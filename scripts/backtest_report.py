@@ -1,9 +1,10 @@
 """Print the health score backtest and write it as a static HTML page.
 
-Reads the backtest models (models/backtest, built by `dbt build`) from the DuckDB
-warehouse: AUC against the two baselines, what each band catches, how early the
-churned accounts were warned, false alarms and churn by score decile. The HTML page
-has the same tables and two inline SVG figures, and fetches nothing from the network.
+Reads the backtest models (models/backtest, built by `make backtest`) from the warehouse
+(the DuckDB file, or PostgreSQL with --warehouse-dsn): AUC against the two baselines,
+what each band catches, how early the churned accounts were warned, false alarms and
+churn by score decile. The HTML page has the same tables and two inline SVG figures,
+and fetches nothing from the network.
 """
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
-from cli import add_db_argument
+from cli import add_warehouse_arguments
 from health_backtest import html_report, ranking, text_tables, warehouse
+from reverse_etl.warehouse import query_errors, where
 
 LOG = logging.getLogger("backtest_report")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ DEFAULT_HTML = PROJECT_ROOT / "target" / "backtest" / "backtest_report.html"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_db_argument(parser)
+    add_warehouse_arguments(parser)
     parser.add_argument("--html", default=str(DEFAULT_HTML),
                         help=f"where to write the HTML page (default: {DEFAULT_HTML.relative_to(PROJECT_ROOT)})")
     parser.add_argument("--bootstrap", type=int, default=200,
@@ -40,13 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)s %(message)s")
     started = time.monotonic()
     try:
-        with warehouse.connect(args.db) as con:
+        with warehouse.connect(args.db, args.warehouse_dsn) as con:
             backtest = warehouse.load(con, with_days=args.bootstrap > 0)
     except warehouse.BacktestMissing as error:
         LOG.error("%s", error)
         return 1
-    except duckdb.Error as error:
-        LOG.error("Could not read the backtest from %s: %s", args.db, str(error).splitlines()[0])
+    except query_errors() as error:
+        LOG.error("Could not read the backtest from %s: %s", where(args.db, args.warehouse_dsn),
+                  str(error).splitlines()[0])
         return 1
 
     intervals: dict[str, ranking.Interval] = {}

@@ -1,4 +1,4 @@
-"""Command-line pieces shared by the scripts that read the DuckDB warehouse."""
+"""Command-line pieces shared by the scripts that read the warehouse."""
 from __future__ import annotations
 
 import argparse
@@ -14,4 +14,15 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "warehouse.duckdb")),
         help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or warehouse.duckdb)",
+    )
+
+
+def add_warehouse_arguments(parser: argparse.ArgumentParser) -> None:
+    """--db, and --warehouse-dsn for a PostgreSQL warehouse (as the sync and the digest take it)."""
+    add_db_argument(parser)
+    parser.add_argument(
+        "--warehouse-dsn",
+        default=os.environ.get("HEALTH_WAREHOUSE_DSN") or None,
+        help="PostgreSQL DSN of a warehouse built with --target postgres; replaces --db "
+             "(default: $HEALTH_WAREHOUSE_DSN)",
     )

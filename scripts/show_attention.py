@@ -1,7 +1,8 @@
 """Print the accounts that need attention today, ranked by priority (severity x ARR).
 
-Reads the marts built by `dbt build` (account_health, health_alerts) from the DuckDB
-warehouse and prints a readable table, the last step of `make demo`.
+Reads the marts built by `dbt build` (account_health, health_alerts) from the warehouse
+(the DuckDB file, or PostgreSQL with --warehouse-dsn) and prints a readable table, the
+last step of `make demo`.
 """
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import duckdb
-
-from cli import add_db_argument
+from cli import add_warehouse_arguments
+from reverse_etl.errors import ConfigError
+from reverse_etl.warehouse import Warehouse, query_errors, where
 
 LOG = logging.getLogger("show_attention")
 
@@ -44,7 +45,7 @@ from marts.account_health as health
 left join alerts on health.account_id = alerts.account_id
 where alerts.account_id is not null or health.is_at_risk
 order by priority desc, health.health_score, health.account_id
-limit ?
+limit %s
 """
 
 SUMMARY_SQL = """
@@ -61,7 +62,7 @@ from marts.account_health
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_db_argument(parser)
+    add_warehouse_arguments(parser)
     parser.add_argument("--limit", type=int, default=15, help="rows to show (default 15)")
     return parser.parse_args(argv)
 
@@ -101,15 +102,20 @@ def render(rows: list[tuple], summary: tuple) -> str:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     args = parse_args(argv)
-    if not Path(args.db).exists():
+    if not args.warehouse_dsn and not Path(args.db).exists():
         LOG.error("No warehouse at %s: run `make demo` (or dbt build) first.", args.db)
         return 1
     try:
-        with duckdb.connect(args.db, read_only=True) as con:
-            rows = con.execute(ATTENTION_SQL, [args.limit]).fetchall()
-            summary = con.execute(SUMMARY_SQL).fetchone()
-    except duckdb.CatalogException as error:
-        LOG.error("The health marts are missing from %s (%s): run dbt build first.", args.db, error)
+        with Warehouse.open(args.warehouse_dsn, str(Path(args.db).resolve()), read_only=True) as con:
+            attention = con.fetch(ATTENTION_SQL, [args.limit])
+            rows = [tuple(row[name] for name in attention.columns) for row in attention.rows]
+            summary = tuple(con.fetch(SUMMARY_SQL).rows[0].values())
+    except ConfigError as error:
+        LOG.error("%s", error)
+        return 1
+    except query_errors() as error:
+        LOG.error("Could not read the health marts from %s (%s): run dbt build first.",
+                  where(args.db, args.warehouse_dsn), str(error).splitlines()[0])
         return 1
     print(render(rows, summary))
     return 0

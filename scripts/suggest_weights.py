@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
-from cli import add_db_argument
+from cli import add_warehouse_arguments
 from health_backtest import warehouse, weights
+from reverse_etl.warehouse import query_errors, where
 
 LOG = logging.getLogger("suggest_weights")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ DEFAULT_OUTPUT = PROJECT_ROOT / "target" / "backtest" / "health_score_weights.pr
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_db_argument(parser)
+    add_warehouse_arguments(parser)
     parser.add_argument("--weights", default=str(DEFAULT_SEED),
                         help="the current weights seed (read only; default seeds/health_score_weights.csv)")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT),
@@ -92,13 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         LOG.error("Could not read the weights seed %s: %s", seed_path, getattr(error, "strerror", None) or error)
         return 1
     try:
-        with warehouse.connect(args.db) as con:
+        with warehouse.connect(args.db, args.warehouse_dsn) as con:
             days = weights.load_days(con, seed)
     except warehouse.BacktestMissing as error:
         LOG.error("%s", error)
         return 1
-    except duckdb.Error as error:
-        LOG.error("Could not read %s: %s", args.db, str(error).splitlines()[0])
+    except query_errors() as error:
+        LOG.error("Could not read %s: %s", where(args.db, args.warehouse_dsn),
+                  str(error).splitlines()[0])
         return 1
 
     current = weights.to_units([row.weight for row in seed])

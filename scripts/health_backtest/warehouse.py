@@ -1,4 +1,5 @@
-"""Read the backtest from the DuckDB warehouse, read-only.
+"""Read the backtest from the warehouse, read-only: the DuckDB file, or PostgreSQL when a
+DSN is given (the same connection layer as the reverse-ETL).
 
 Schemas follow the project's folder convention (generate_schema_name): the backtest
 models land in `backtest`, the daily health history in `marts`.
@@ -7,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
+
+from reverse_etl.errors import ConfigError
+from reverse_etl.warehouse import Warehouse
 
 BACKTEST_SCHEMA = "backtest"
 MARTS_SCHEMA = "marts"
@@ -51,26 +55,33 @@ class Backtest:
         return self.summary_of("health_score") or self.summary[0]
 
 
-def connect(db_path: str | Path) -> duckdb.DuckDBPyConnection:
-    if not Path(db_path).exists():
+def connect(db_path: str | Path, dsn: str | None = None) -> Warehouse:
+    """The warehouse, read-only: PostgreSQL when dsn is given, else the DuckDB file."""
+    if not dsn and not Path(db_path).exists():
         raise BacktestMissing(f"No warehouse at {db_path}: run `make demo` (or dbt build) first.")
-    return duckdb.connect(str(db_path), read_only=True)
+    try:
+        return Warehouse.open(dsn, str(Path(db_path).resolve()), read_only=True)
+    except ConfigError as error:
+        raise BacktestMissing(str(error)) from None
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
-    result = con.execute(sql, params or [])
-    names = [column[0] for column in result.description]
-    return [dict(zip(names, values)) for values in result.fetchall()]
+def rows(con: Warehouse, sql: str) -> list[Row]:
+    """The rows as dicts, numbers as int or float whatever the engine (PostgreSQL gives Decimal)."""
+    return [{name: float(value) if isinstance(value, Decimal) else value for name, value in row.items()}
+            for row in con.fetch(sql).rows]
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    (count,) = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()
-    return count > 0
+def columns(con: Warehouse, sql: str) -> dict[str, list[Any]]:
+    """The result column by column."""
+    table = con.fetch(sql)
+    return {name: [row[name] for row in table.rows] for name in table.columns}
 
 
-def load(con: duckdb.DuckDBPyConnection, with_days: bool = True) -> Backtest:
+def table_exists(con: Warehouse, schema: str, table: str) -> bool:
+    return con.table_exists(schema, table)
+
+
+def load(con: Warehouse, with_days: bool = True) -> Backtest:
     """Every backtest table, plus (with_days) the labelled account-days as arrays."""
     if not table_exists(con, BACKTEST_SCHEMA, "health_backtest_summary"):
         raise BacktestMissing(
@@ -96,29 +107,27 @@ def load(con: duckdb.DuckDBPyConnection, with_days: bool = True) -> Backtest:
     return backtest
 
 
-def load_days(con: duckdb.DuckDBPyConnection, backtest: Backtest) -> None:
-    data = con.execute(f"""
+def load_days(con: Warehouse, backtest: Backtest) -> None:
+    data = columns(con, f"""
         select
             account_id,
             as_of_date,
             is_churn_within_horizon,
-            cast(health_score as double) as health_score,
-            cast(count_events_30d as double) as activity_events_30d,
-            cast(nps_score as double) as nps_score
+            cast(health_score as double precision) as health_score,
+            cast(count_events_30d as double precision) as activity_events_30d,
+            cast(nps_score as double precision) as nps_score
         from {BACKTEST_SCHEMA}.health_backtest_account_days
         where is_label_known
         order by account_id, as_of_date
-    """).fetchnumpy()
+    """)
     backtest.accounts = np.asarray(data["account_id"], dtype=object)
     backtest.labels = np.asarray(data["is_churn_within_horizon"], dtype=bool)
-    backtest.scores = {name: _float_array(data[name]) for name in SCORERS}
+    backtest.scores = {name: float_array(data[name]) for name in SCORERS}
 
 
-def _float_array(values: Any) -> np.ndarray:
-    """A float array with NaN where the column was null."""
-    if isinstance(values, np.ma.MaskedArray):
-        return values.astype(float).filled(np.nan)
-    return np.asarray(values, dtype=float)
+def float_array(values: list[Any]) -> np.ndarray:
+    """A float array with NaN where the value was null."""
+    return np.array([np.nan if value is None else float(value) for value in values], dtype=float)
 
 
 def fmt_date(value: dt.date | None) -> str:

@@ -21,11 +21,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
 from health_backtest.ranking import auc
-from health_backtest.warehouse import BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, table_exists
+from health_backtest.warehouse import (
+    BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, columns, float_array, table_exists,
+)
+from reverse_etl.warehouse import Warehouse
 
 LOG = logging.getLogger("suggest_weights")
 UNITS = 100  # weights are whole hundredths
@@ -72,18 +74,18 @@ def read_seed(path: Path) -> list[SeedRow]:
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "INTEGER", "BIGINT", "SMALLINT", "HUGEINT")
 
 
-def score_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+def score_columns(con: Warehouse) -> list[str]:
     """Components with a numeric score_<component> column in account_health_daily (score_version is text)."""
-    columns = con.execute(
+    described = con.fetch(
         "select column_name, data_type from information_schema.columns "
-        "where table_schema = ? and table_name = 'account_health_daily' order by ordinal_position",
+        "where table_schema = %s and table_name = 'account_health_daily' order by ordinal_position",
         [MARTS_SCHEMA],
-    ).fetchall()
-    return [name[len("score_"):] for name, data_type in columns
-            if name.startswith("score_") and data_type.upper().startswith(NUMERIC_TYPES)]
+    ).rows
+    return [row["column_name"][len("score_"):] for row in described
+            if row["column_name"].startswith("score_") and row["data_type"].upper().startswith(NUMERIC_TYPES)]
 
 
-def load_days(con: duckdb.DuckDBPyConnection, seed: list[SeedRow]) -> Days:
+def load_days(con: Warehouse, seed: list[SeedRow]) -> Days:
     if not table_exists(con, BACKTEST_SCHEMA, "health_backtest_account_days"):
         raise BacktestMissing("The backtest tables are missing: run `dbt build --select +health_backtest_summary` first.")
     available = score_columns(con)
@@ -97,27 +99,23 @@ def load_days(con: duckdb.DuckDBPyConnection, seed: list[SeedRow]) -> Days:
     unseeded = [c for c in available if c not in seeded]
     if unseeded:
         LOG.warning("Ignoring score_ columns with no row in the weights seed: %s", ", ".join(unseeded))
-    columns = ", ".join(f"cast(h.score_{c} as double) as score_{c}" for c in seeded)
-    data = con.execute(f"""
-        select d.as_of_date, d.is_churn_within_horizon, cast(h.health_score as double) as health_score, {columns}
+    score_list = ", ".join(f"cast(h.score_{c} as double precision) as score_{c}" for c in seeded)
+    data = columns(con, f"""
+        select
+            d.as_of_date, d.is_churn_within_horizon, cast(h.health_score as double precision) as health_score,
+            {score_list}
         from {BACKTEST_SCHEMA}.health_backtest_account_days as d
         inner join {MARTS_SCHEMA}.account_health_daily as h
             on d.account_id = h.account_id and d.as_of_date = h.as_of_date
         where d.is_label_known
         order by d.as_of_date, d.account_id
-    """).fetchnumpy()
+    """)
     if len(data["as_of_date"]) == 0:
         raise BacktestMissing("The backtest has no labelled account-days: raise history_days above "
                               "backtest_horizon_days and rebuild.")
-    scores = np.column_stack([_floats(data[f"score_{c}"]) for c in seeded])
+    scores = np.column_stack([float_array(data[f"score_{c}"]) for c in seeded])
     return Days(seeded, scores, np.asarray(data["is_churn_within_horizon"], dtype=bool),
-                np.asarray(data["as_of_date"], dtype="datetime64[D]"), _floats(data["health_score"]))
-
-
-def _floats(values: object) -> np.ndarray:
-    if isinstance(values, np.ma.MaskedArray):
-        return values.astype(float).filled(np.nan)
-    return np.asarray(values, dtype=float)
+                np.asarray(data["as_of_date"], dtype="datetime64[D]"), float_array(data["health_score"]))
 
 
 def split_by_date(days: Days, tuning_share: float) -> tuple[Days, Days, dt.date]:

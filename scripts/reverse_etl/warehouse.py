@@ -43,6 +43,19 @@ def duckdb_path(explicit: str | None = None) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def query_errors() -> tuple[type[BaseException], ...]:
+    """What a failed query raises, on either engine (for scripts that only read)."""
+    import duckdb
+    import psycopg2
+
+    return duckdb.Error, psycopg2.Error
+
+
+def where(db_path: str | Path, dsn: str | None) -> str:
+    """The warehouse named in a message (never the DSN: it can hold a password)."""
+    return "the PostgreSQL warehouse" if dsn else str(db_path)
+
+
 class Warehouse:
     """A thin wrapper giving DuckDB and psycopg2 the same small interface."""
 
@@ -89,6 +102,12 @@ class Warehouse:
 
     def close(self) -> None:
         self._con.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- statements ----------------------------------------------------------------------
     def _sql(self, sql: str) -> str:

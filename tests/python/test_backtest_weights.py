@@ -6,7 +6,6 @@ import csv
 import io
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
 
@@ -14,7 +13,7 @@ from backtest_harness import backtest_warehouse
 from dbt_project_harness import PROJECT_ROOT
 
 import suggest_weights
-from health_backtest import weights
+from health_backtest import warehouse, weights
 
 SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
 
@@ -87,7 +86,7 @@ def test_suggest_weights_proposes_a_valid_file_and_leaves_the_seed_alone(db: Pat
 
 def test_the_seed_weights_rebuild_the_stored_score(db: Path) -> None:
     seed = weights.read_seed(SEED)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with warehouse.connect(db) as con:
         days = weights.load_days(con, seed)
     share = weights.reconstruction_share(days, weights.to_units([row.weight for row in seed]) / 100)
     assert share >= 0.95

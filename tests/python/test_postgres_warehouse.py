@@ -5,12 +5,14 @@ dataset, all but the last day's loads; dbt builds as of the day before, the last
 loaded and dbt builds again (incrementally, with the data and unit tests) as of the test date. Every
 table in the marts, data_quality and backtest schemas must then equal the DuckDB build of
 the same data. Doubles are compared to 9 decimals (engines differ in the last bits of ln());
-everything else exactly.
+everything else exactly. The backtest report and the weight suggestions, read from
+PostgreSQL, must print what they print from DuckDB.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,10 @@ import pytest
 
 from dbt_project_harness import TEST_AS_OF, build_test_warehouse, run_dbt
 from warehouse_copy import BOOKKEEPING_COLUMNS, copy_sources_to_postgres, normalised_rows, row_differences
+
+import backtest_report
+import show_attention
+import suggest_weights
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 COMPARED_SCHEMAS = ("marts", "data_quality", "backtest")
@@ -104,3 +110,30 @@ def test_every_mart_on_postgres_equals_duckdb(postgres_warehouse: str, duckdb_wa
                 if only_duckdb or only_postgres or not in_duckdb:
                     mismatches[relation] = (len(in_duckdb), len(in_postgres), only_duckdb[:2], only_postgres[:2])
     assert mismatches == {}
+
+
+def script_output(main, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What a script prints, without the seconds it took."""
+    assert main(argv) == 0
+    return re.sub(r" in [0-9.]+ s\.", " in (time) s.", capsys.readouterr().out)
+
+
+def test_the_scripts_read_postgres_like_duckdb(postgres_warehouse: str, duckdb_warehouse: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """show_attention.py, backtest_report.py and suggest_weights.py print the same from either
+    engine's build."""
+    printed = {}
+    for engine, source in (("duckdb", ["--db", str(duckdb_warehouse)]),
+                           ("postgres", ["--warehouse-dsn", postgres_warehouse])):
+        report = script_output(backtest_report.main, [*source, "--bootstrap", "50", "--html",
+                                                      str(tmp_path / f"{engine}.html")], capsys)
+        proposal = script_output(suggest_weights.main, [*source, "--output", str(tmp_path / f"{engine}.csv")],
+                                 capsys)
+        attention = script_output(show_attention.main, [*source, "--limit", "20"], capsys)
+        printed[engine] = (report.replace(str(tmp_path / engine), "(report)"),
+                           proposal.replace(str(tmp_path / engine), "(proposal)"), attention)
+    assert "Backtest: health score AUC" in printed["duckdb"][0]
+    assert "Proposed health_score_weights.csv" in printed["duckdb"][1]
+    assert "need attention today" in printed["duckdb"][2]
+    assert printed["postgres"] == printed["duckdb"]
+    assert (tmp_path / "postgres.csv").read_text() == (tmp_path / "duckdb.csv").read_text()
