@@ -134,7 +134,7 @@
     {#- What an account-day row was built from, read back by account_day_state(): the
         latest load in int_events_attributed, the as-of date and the catalog's hash. -#}
         cast(
-            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
+            {{ latest_value_sql(ref('int_events_attributed'), 'received_at') }}
             as {{ dbt.type_timestamp() }}
         ) as source_received_at,
         {{ as_of_date() }} as built_as_of_date,

@@ -673,7 +673,7 @@ final as (
         -- what the row was computed from, so an incremental run knows what to rebuild
         cast(config_fingerprint.config_hash as {{ dbt.type_string() }}) as config_hash,
         cast(
-            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
+            {{ latest_value_sql(ref('int_events_attributed'), 'received_at') }}
             as {{ dbt.type_timestamp() }}
         ) as source_received_at,
         {{ run_started_at_sql() }} as rebuilt_at

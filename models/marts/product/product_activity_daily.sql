@@ -198,7 +198,7 @@ final as (
 
         -- what the rows were built from, so an incremental run knows what to rebuild
         cast(
-            (select max(loaded.received_at) from {{ ref('int_events_attributed') }} as loaded)
+            {{ latest_value_sql(ref('int_events_attributed'), 'received_at') }}
             as {{ dbt.type_timestamp() }}
         ) as source_received_at,
         {{ as_of_date() }} as built_as_of_date,
