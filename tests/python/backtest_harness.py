@@ -1,14 +1,11 @@
 """Helpers for the backtest tests: the test warehouse, headless Chromium, PNG pixels.
 
-- `backtest_warehouse()`: the prebuilt test warehouse (HEALTH_TEST_WAREHOUSE), or one
-  built once per pytest run when it is not given.
 - `chromium()`: run Debian's chromium headless with a fresh profile, nothing fetched.
 - `png_pixels()`: decode a PNG screenshot (8-bit RGB/RGBA, not interlaced) to pixel rows,
   so a test can check that a chart's colours were really painted.
 """
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import struct
@@ -19,20 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from dbt_project_harness import build_test_warehouse
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--disable-dev-shm-usage",
 ]
-
-
-@functools.lru_cache(maxsize=1)
-def backtest_warehouse() -> Path:
-    prebuilt = os.environ.get("HEALTH_TEST_WAREHOUSE")
-    if prebuilt and Path(prebuilt).exists():
-        return Path(prebuilt)
-    return build_test_warehouse(Path(tempfile.mkdtemp(prefix="backtest_warehouse_")) / "warehouse.duckdb")
 
 
 def chromium_binary() -> str | None:

@@ -5,10 +5,12 @@ in HEALTH_TEST_WAREHOUSE; run alone, pytest builds one itself (about 30 s).
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +52,18 @@ def build_test_warehouse(db_path: Path) -> Path:
     if result.returncode != 0:
         raise RuntimeError(f"dbt build of the test warehouse failed:\n{result.stdout[-4000:]}")
     return db_path
+
+
+@functools.lru_cache(maxsize=1)
+def reference_warehouse() -> Path:
+    """The prebuilt test warehouse (HEALTH_TEST_WAREHOUSE), or one built once per pytest run.
+
+    Shared by every test that reads it: copy it (copy_warehouse) before changing anything.
+    """
+    prebuilt = os.environ.get("HEALTH_TEST_WAREHOUSE")
+    if prebuilt and Path(prebuilt).exists():
+        return Path(prebuilt)
+    return build_test_warehouse(Path(tempfile.mkdtemp(prefix="test_warehouse_")) / "warehouse.duckdb")
 
 
 def copy_warehouse(source: Path, destination: Path) -> Path:

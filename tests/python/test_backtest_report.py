@@ -11,8 +11,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from backtest_harness import backtest_warehouse, chromium, chromium_binary, count_colour
-from dbt_project_harness import TEST_AS_OF
+from backtest_harness import chromium, chromium_binary, count_colour
+from dbt_project_harness import TEST_AS_OF, reference_warehouse
 
 import backtest_report
 from health_backtest import ranking, warehouse
@@ -22,7 +22,7 @@ HORIZON_DAYS = 90  # dbt_project.yml: backtest_horizon_days
 
 @pytest.fixture(scope="module")
 def db() -> Path:
-    return backtest_warehouse()
+    return reference_warehouse()
 
 
 @pytest.fixture(scope="module")

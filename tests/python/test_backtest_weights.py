@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backtest_harness import backtest_warehouse
-from dbt_project_harness import PROJECT_ROOT
+from dbt_project_harness import PROJECT_ROOT, reference_warehouse
 
 import suggest_weights
 from health_backtest import warehouse, weights
@@ -20,7 +19,7 @@ SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
 
 @pytest.fixture(scope="module")
 def db() -> Path:
-    return backtest_warehouse()
+    return reference_warehouse()
 
 
 def run(argv: list[str]) -> tuple[int, str]:

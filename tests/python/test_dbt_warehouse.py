@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 from pathlib import Path
@@ -13,18 +12,15 @@ import pytest
 from dbt_project_harness import (
     PROJECT_ROOT,
     TEST_AS_OF,
-    build_test_warehouse,
     copy_warehouse,
+    reference_warehouse,
     run_dbt,
 )
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    prebuilt = os.environ.get("HEALTH_TEST_WAREHOUSE")
-    if prebuilt and Path(prebuilt).exists():
-        return Path(prebuilt)
-    return build_test_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+def warehouse() -> Path:
+    return reference_warehouse()
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

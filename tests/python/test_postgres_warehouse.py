@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project_harness import TEST_AS_OF, build_test_warehouse, run_dbt
+from dbt_project_harness import TEST_AS_OF, reference_warehouse, run_dbt
 from warehouse_copy import BOOKKEEPING_COLUMNS, copy_sources_to_postgres, normalised_rows, row_differences
 
 import backtest_report
@@ -31,11 +31,8 @@ HELD_BACK = ("segment.tracks", "segment.identifies", "segment.groups")
 
 
 @pytest.fixture(scope="module")
-def duckdb_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    prebuilt = os.environ.get("HEALTH_TEST_WAREHOUSE")
-    if prebuilt and Path(prebuilt).exists():
-        return Path(prebuilt)
-    return build_test_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+def duckdb_warehouse() -> Path:
+    return reference_warehouse()
 
 
 def postgres_env(dsn: str) -> dict[str, str]:
