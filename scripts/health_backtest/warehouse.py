@@ -77,13 +77,9 @@ def columns(con: Warehouse, sql: str) -> dict[str, list[Any]]:
     return {name: [row[name] for row in table.rows] for name in table.columns}
 
 
-def table_exists(con: Warehouse, schema: str, table: str) -> bool:
-    return con.table_exists(schema, table)
-
-
 def load(con: Warehouse, with_days: bool = True) -> Backtest:
     """Every backtest table, plus (with_days) the labelled account-days as arrays."""
-    if not table_exists(con, BACKTEST_SCHEMA, "health_backtest_summary"):
+    if not con.table_exists(BACKTEST_SCHEMA, "health_backtest_summary"):
         raise BacktestMissing(
             "The backtest tables are missing: run `dbt build --select +health_backtest_summary` "
             "(with --vars '{history_days: 390}' or more for a longer backtest) first."

@@ -24,9 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from health_backtest.ranking import auc
-from health_backtest.warehouse import (
-    BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, columns, float_array, table_exists,
-)
+from health_backtest.warehouse import BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, columns, float_array
 from reverse_etl.warehouse import Warehouse
 
 LOG = logging.getLogger("suggest_weights")
@@ -86,7 +84,7 @@ def score_columns(con: Warehouse) -> list[str]:
 
 
 def load_days(con: Warehouse, seed: list[SeedRow]) -> Days:
-    if not table_exists(con, BACKTEST_SCHEMA, "health_backtest_account_days"):
+    if not con.table_exists(BACKTEST_SCHEMA, "health_backtest_account_days"):
         raise BacktestMissing("The backtest tables are missing: run `dbt build --select +health_backtest_summary` first.")
     available = score_columns(con)
     seeded = [row.component for row in seed]
