@@ -11,7 +11,7 @@ import decimal
 import io
 import math
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import duckdb
 
@@ -19,6 +19,8 @@ SOURCE_TABLES = (
     ("segment", "tracks"), ("segment", "identifies"), ("segment", "groups"), ("crm", "accounts"),
     ("support", "tickets"), ("surveys", "nps_responses"), ("billing", "invoices"),
 )
+# the schemas whose every table the other engines must reproduce
+COMPARED_SCHEMAS = ("marts", "data_quality", "backtest")
 # columns that record when and from what a row was built, not what it says
 BOOKKEEPING_COLUMNS = frozenset({"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at",
                                  "config_hash", "band_settings"})
@@ -99,3 +101,32 @@ def row_differences(left: list[tuple], right: list[tuple]) -> tuple[list[tuple],
 
     left_counts, right_counts = Counter(left), Counter(right)
     return list((left_counts - right_counts).elements()), list((right_counts - left_counts).elements())
+
+
+def mismatched_relations(duckdb_path: Path, read_other: Callable[[str, str], list[tuple] | None]) -> dict[str, object]:
+    """Every table in COMPARED_SCHEMAS of the DuckDB build against another engine's.
+
+    read_other(relation, select_list) gives the other engine's rows of those columns, or None
+    when it has no such table. Returns relation -> what differs (row counts and a few rows
+    only on either side); an empty table counts as a mismatch, since it proves nothing.
+    """
+    mismatches: dict[str, object] = {}
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        relations = [row[0] for row in con.execute(f"""
+            select table_schema || '.' || table_name from information_schema.tables
+            where table_schema in {COMPARED_SCHEMAS} order by 1
+        """).fetchall()]
+        assert "marts.account_health" in relations
+        for relation in relations:
+            columns = [row[0] for row in con.execute(f"describe {relation}").fetchall()
+                       if row[0] not in BOOKKEEPING_COLUMNS]
+            select = ", ".join(f'"{column}"' for column in columns)
+            in_duckdb = normalised_rows(con.execute(f"select {select} from {relation}").fetchall())
+            other = read_other(relation, select)
+            if other is None:
+                mismatches[relation] = "not built"
+                continue
+            only_duckdb, only_other = row_differences(in_duckdb, normalised_rows(other))
+            if only_duckdb or only_other or not in_duckdb:
+                mismatches[relation] = (len(in_duckdb), len(other), only_duckdb[:2], only_other[:2])
+    return mismatches
