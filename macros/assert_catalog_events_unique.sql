@@ -17,7 +17,8 @@
             {%- endfor -%}
             {{ exceptions.raise_compiler_error(
                 "Configuration error in seeds/event_catalog.csv: each event must be listed once, but "
-                ~ listed | join(', ') ~ " are listed more than once. Keep one row per event and run dbt seed again."
+                ~ ("this one is" if listed | length == 1 else "these are") ~ " listed more than once: "
+                ~ listed | join(', ') ~ ". Keep one row per event and run dbt seed again."
             ) }}
         {%- endif -%}
     {%- endif -%}

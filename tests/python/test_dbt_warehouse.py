@@ -120,7 +120,7 @@ def test_a_duplicated_catalog_event_stops_the_build_with_a_clear_message(tmp_pat
     run = run_dbt(["run", "--select", "int_event_catalog", "--vars", f"{{as_of_date: {TEST_AS_OF}}}"], db,
                   project_dir=project, target_path=tmp_path / "target")
     assert run.returncode != 0
-    assert '"report_created" (2 times)' in run.stdout
+    assert 'this one is listed more than once: "report_created" (2 times). Keep one row per event' in run.stdout
 
 
 def test_the_attention_table_prints_ranked_accounts(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
