@@ -446,24 +446,23 @@ from it. Each size is generated with `scripts/generate_demo_data.py` (seed {SEED
 of history plus one day, ending {END_DATE}); the loads received on the last day are held
 back, the project is built as of the day before with `dbt build --selector daily
 --full-refresh`, then the last day is loaded and `dbt build --selector daily` runs again as
-of it: the incremental daily run. It starts
-from a parsed project, as a scheduled run does after the previous day's (a different
-`as_of_date` makes dbt re-parse everything; an untimed `dbt parse` stands for yesterday's
-run). Then the same build runs once more with nothing new, and once over empty source
-tables (what dbt itself costs: starting, every node, every test query); over the empty
-tables also the models alone (`--exclude-resource-type test`) and `dbt ls` (starting dbt
-and loading the parsed project, nothing run). Every build selects what the scheduled job
-(`make daily`) builds, the `daily` selector in `selectors.yml`: the seeds, the models and
-their data tests, without the backtest (it re-reads the whole score history; `make
-backtest` rebuilds it over its own longer history) and the unit tests (they check logic on
-fixed inputs, not the day's data, and run in `make test`). Peak memory is the resident memory of the whole
-process tree (dbt and DuckDB), sampled every 100 ms. Events per second are the raw
-`segment.tracks` rows divided by the wall time (for the incremental build: the rows loaded
-on the last day). The floor is one hand-written DuckDB query that computes 30-day
-per-account aggregates (active users, events, points, features) straight from the raw
-events; the ratio says how much more the whole project does, and costs, than that one
-query. Where the time goes per model: `run_results.json` of the full and the incremental
-build are kept next to the benchmark database.
+of it: the incremental daily run. It starts from a parsed project, as a scheduled run does
+after the previous day's (a different `as_of_date` makes dbt re-parse everything; an untimed
+`dbt parse` stands for yesterday's run). Then the same build runs once more with nothing
+new, and once over empty source tables (what dbt itself costs: starting, every node, every
+test query); over the empty tables also the models alone (`--exclude-resource-type test`)
+and `dbt ls` (starting dbt and loading the parsed project, nothing run). Every build selects
+what the scheduled job (`make daily`) builds, the `daily` selector in `selectors.yml`: the
+seeds, the models and their data tests, without the backtest (it re-reads the whole score
+history; `make backtest` rebuilds it over its own longer history) and the unit tests (they
+check logic on fixed inputs, not the day's data, and run in `make test`). Peak memory is the
+resident memory of the whole process tree (dbt and DuckDB), sampled every 100 ms. Events per
+second are the raw `segment.tracks` rows divided by the wall time (for the incremental
+build: the rows loaded on the last day). The floor is one hand-written DuckDB query that
+computes 30-day per-account aggregates (active users, events, points, features) straight
+from the raw events; the ratio says how much more the whole project does, and costs, than
+that one query. Where the time goes per model: `run_results.json` of the full and the
+incremental build are kept next to the benchmark database.
 
 Machine:
 
