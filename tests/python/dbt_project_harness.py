@@ -66,6 +66,14 @@ def reference_warehouse() -> Path:
     return build_test_warehouse(Path(tempfile.mkdtemp(prefix="test_warehouse_")) / "warehouse.duckdb")
 
 
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project (no environments, builds, logs or warehouses) whose seeds a
+    test may change."""
+    shutil.copytree(PROJECT_ROOT, destination, ignore=shutil.ignore_patterns(
+        ".venv*", "target", "logs", "*.duckdb", ".git", "docs", "__pycache__"))
+    return destination
+
+
 def copy_warehouse(source: Path, destination: Path) -> Path:
     shutil.copyfile(source, destination)
     return destination

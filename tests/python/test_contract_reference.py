@@ -5,7 +5,6 @@ each day, and on a tiny warehouse with one fine point per account (contract_edge
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from contract_edge_cases import AS_OF as EDGE_AS_OF
 from contract_edge_cases import EXTRA_MILESTONE, write_edge_case_warehouse
 from contract_reference import Expected, Raw, expected_marts, read_raw
-from dbt_project_harness import PROJECT_ROOT, TEST_AS_OF, reference_warehouse, run_dbt
+from dbt_project_harness import PROJECT_ROOT, TEST_AS_OF, copy_project, reference_warehouse, run_dbt
 
 HEALTH_COLUMNS = ["active_users_7d", "active_users_30d", "feature_adoption_pct", "activation_pct",
                   "active_user_pct", "days_since_last_active", "tenure_days", "licensed_seats"]
@@ -90,9 +89,7 @@ def test_history_days_equal_the_reference_as_of_each_day(test_dataset: tuple[Any
 
 
 def test_the_marts_equal_the_reference_on_every_fine_point(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT, project, ignore=shutil.ignore_patterns(
-        ".venv*", "target", "logs", "*.duckdb", ".git", "docs", "__pycache__"))
+    project = copy_project(tmp_path / "project")
     milestones = project / "seeds" / "activation_milestones.csv"
     milestones.write_text(milestones.read_text() + EXTRA_MILESTONE)
     db = tmp_path / "edge.duckdb"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,6 +11,7 @@ import pytest
 from dbt_project_harness import (
     PROJECT_ROOT,
     TEST_AS_OF,
+    copy_project,
     copy_warehouse,
     reference_warehouse,
     run_dbt,
@@ -107,8 +107,7 @@ def test_rebuilding_at_an_earlier_date_matches_that_days_history(warehouse: Path
 
 
 def test_a_duplicated_catalog_event_stops_the_build_with_a_clear_message(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT, project, ignore=shutil.ignore_patterns(".venv", "target", "logs", "*.duckdb", ".git"))
+    project = copy_project(tmp_path / "project")
     catalog = project / "seeds" / "event_catalog.csv"
     catalog.write_text(catalog.read_text() + "report_created,reports,5,true\n")
     db = tmp_path / "config.duckdb"
