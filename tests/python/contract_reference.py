@@ -1,7 +1,7 @@
 """CONTRACT.md §4 written again in plain Python, to check the marts against.
 
-The graders of this project check the exact metrics against independent implementations;
-this is ours. It reads the raw rows with `select *` and the two seed files, and applies
+The contract's exact metrics are checked against independent implementations; this is
+the project's own. It reads the raw rows with `select *` and the two seed files, and applies
 every rule from the contract's own words, with no SQL and nothing taken from the models,
 so a mistake in the dbt project shows up as a difference instead of being repeated.
 
@@ -31,7 +31,7 @@ Row = dict[str, Any]
 
 @dataclass
 class Expected:
-    current_customers: set[str]
+    """Keyed like the marts; account_health's keys are the current customers on D."""
     account_health: dict[str, Row] = field(default_factory=dict)
     feature_adoption: dict[tuple[str, str], Row] = field(default_factory=dict)
     activation: dict[tuple[str, str], Row] = field(default_factory=dict)
@@ -76,6 +76,11 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Row], list[tuple[str, str]]]:
     return catalog, milestones
 
 
+def _load_order(row: Row) -> tuple:
+    """Earliest received_at first (none received last), then earliest timestamp."""
+    return (row["received_at"] is None, row["received_at"] or dt.datetime.min, row["timestamp"])
+
+
 def deduplicated_events(tracks: list[Row]) -> list[Row]:
     """Rows with an id and a timestamp; of several rows with one id, the earliest received_at,
     then the earliest timestamp. A tie on both between rows that differ cannot be resolved
@@ -88,11 +93,9 @@ def deduplicated_events(tracks: list[Row]) -> list[Row]:
         if current is None:
             kept[row["id"]] = row
             continue
-        def order(r: Row) -> tuple:
-            return (r["received_at"] is None, r["received_at"] or dt.datetime.min, r["timestamp"])
-        if order(row) < order(current):
+        if _load_order(row) < _load_order(current):
             kept[row["id"]] = row
-        elif order(row) == order(current) and row != current:
+        elif _load_order(row) == _load_order(current) and row != current:
             raise ValueError(f"id {row['id']!r}: two different rows tie on received_at and timestamp")
     return list(kept.values())
 
@@ -148,7 +151,7 @@ def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
     current = {a["account_id"] for a in raw.accounts
                if a["contract_start_date"] is not None and a["contract_start_date"] <= as_of
                and (a["churned_at"] is None or a["churned_at"] > as_of)}
-    expected = Expected(current_customers=current)
+    expected = Expected()
     start_7d, start_30d = as_of - dt.timedelta(days=6), as_of - dt.timedelta(days=29)
     for account_id in sorted(current):
         events = events_by_account.get(account_id, [])

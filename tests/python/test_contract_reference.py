@@ -5,8 +5,8 @@ each day, and on a tiny warehouse with one fine point per account (contract_edge
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
