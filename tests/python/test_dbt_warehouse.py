@@ -106,20 +106,51 @@ def test_rebuilding_at_an_earlier_date_matches_that_days_history(warehouse: Path
     assert mismatches == {}
 
 
-def test_a_duplicated_catalog_event_stops_the_build_with_a_clear_message(tmp_path: Path) -> None:
+CONFIG_ERRORS = [
+    'seeds/event_catalog.csv lists the event "report_created" 2 times: keep one row per event',
+    "the weights in seeds/health_score_weights.csv sum to 0.9, not 1: change them so that they add up to exactly 1.",
+    'seeds/health_score_weights.csv names the component "nps", which the score does not have: use one of engagement,',
+]
+
+
+def test_configuration_errors_name_the_value_under_seed_build_and_run(tmp_path: Path) -> None:
+    """Each configuration error is one sentence with the bad value and the fix, whichever command meets it."""
     project = copy_project(tmp_path / "project")
     catalog = project / "seeds" / "event_catalog.csv"
     catalog.write_text(catalog.read_text() + "report_created,reports,5,true\n")
+    weights = project / "seeds" / "health_score_weights.csv"
+    text = weights.read_text()
+    assert "\nengagement,0.10," in text
+    weights.write_text(text.replace("\nengagement,0.10,", "\nengagement,0.00,") + "nps,0.0,Not a component\n")
     db = tmp_path / "config.duckdb"
-    result = run_dbt(["build", "--select", "event_catalog", "--vars", f"{{as_of_date: {TEST_AS_OF}}}"], db,
-                     project_dir=project, target_path=tmp_path / "target")
+    as_of = ["--vars", f"{{as_of_date: {TEST_AS_OF}}}"]
+    commands = {
+        "seed": ["seed"],  # no test or model runs: the on-run-end check
+        "build": ["build", "--select", "+int_event_catalog", *as_of],  # the seeds' config test
+        "run": ["run", "--select", "int_event_catalog", *as_of],  # the model itself refuses
+    }
+    for name, args in commands.items():
+        result = run_dbt(args, db, project_dir=project, target_path=tmp_path / "target")
+        assert result.returncode != 0, name
+        for sentence in CONFIG_ERRORS:
+            assert sentence in result.stdout, f"dbt {name} did not say: {sentence}\n{result.stdout[-3000:]}"
+        assert "Traceback" not in result.stdout + result.stderr, name
+
+
+@pytest.mark.parametrize("as_of, says", [
+    ("2025-02-30", "var 'as_of_date' is '2025-02-30', a day that does not exist."),
+    ("30/06/2025", "var 'as_of_date' is '30/06/2025', which is not a date."),
+])
+def test_an_impossible_as_of_date_is_one_sentence_not_a_traceback(tmp_path: Path, as_of: str, says: str) -> None:
+    """Quoted, as the README writes it: unquoted, dbt-core's own YAML parsing of --vars turns
+    2025-02-30 into a date and crashes before the project runs (README, "Configuration")."""
+    db = copy_warehouse(reference_warehouse(), tmp_path / "as_of.duckdb")
+    result = run_dbt(["run", "--select", "int_current_customers", "--vars", f'{{as_of_date: "{as_of}"}}'], db,
+                     target_path=tmp_path / "target")
     assert result.returncode != 0
-    assert "event_catalog_lists_each_event_once" in result.stdout
-    # dbt run skips the seed tests; the catalog model itself refuses to build, naming the event.
-    run = run_dbt(["run", "--select", "int_event_catalog", "--vars", f"{{as_of_date: {TEST_AS_OF}}}"], db,
-                  project_dir=project, target_path=tmp_path / "target")
-    assert run.returncode != 0
-    assert 'this one is listed more than once: "report_created" (2 times). Keep one row per event' in run.stdout
+    assert says in result.stdout
+    assert "e.g. --vars '{as_of_date: 2025-03-01}'" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_the_attention_table_prints_ranked_accounts(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:

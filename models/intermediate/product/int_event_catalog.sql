@@ -1,6 +1,7 @@
--- The event catalog seed, typed, with empty features as null. An event listed twice is a
--- configuration error that stops the run here, with a message naming it.
-{{ assert_catalog_events_unique(ref('event_catalog')) }}
+-- The event catalog seed, typed, with empty features as null. A configuration error in the
+-- product seeds (an event listed twice, weights that do not sum to 1, ...) stops dbt run
+-- here, with a sentence naming it; dbt build stops earlier, at the seeds' config test.
+{{ assert_product_configuration(ref('event_catalog'), ref('activation_milestones'), ref('health_score_weights')) }}
 with
 
 catalog as (
