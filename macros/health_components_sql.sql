@@ -8,35 +8,38 @@
     {{ return({
         'engagement': {
             'raw_value': 'points_per_seat',
-            'text': "cast(points_per_seat as " ~ dbt.type_string() ~ ") || ' points per seat'",
+            'value': "cast(points_per_seat as " ~ dbt.type_string() ~ ")",
+            'unit': " activity points per licensed seat in 30 days",
             'available': 'true',
             'score': "least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + " ~ var('engagement_seat_target_points') ~ "))"
         },
         'engagement_trend': {
             'raw_value': pct('sum_points_30d', 'sum_points_prior_30d'),
-            'text': "cast(" ~ pct('sum_points_30d', 'sum_points_prior_30d') ~ " as " ~ dbt.type_string()
-                ~ ") || '% of the previous 30 days'' points'",
+            'value': "cast(" ~ pct('sum_points_30d', 'sum_points_prior_30d') ~ " as " ~ dbt.type_string() ~ ") || '%'",
+            'unit': " of the previous 30 days' activity",
             'available': 'coalesce(sum_points_prior_30d > 0, false)',
             'score': "case when sum_points_prior_30d > 0 then greatest(0.0, least(100.0, 100.0 * (100.0 * sum_points_30d"
                 ~ " / sum_points_prior_30d - " ~ trend_zero ~ ") / (100 - " ~ trend_zero ~ "))) end"
         },
         'silent_users': {
             'raw_value': 'silent_points_pct',
-            'text': "cast(silent_points_pct as " ~ dbt.type_string() ~ ") || '% of 60-day engagement from users silent "
-                ~ var('champion_dark_days') ~ "+ days'",
+            'value': "cast(silent_points_pct as " ~ dbt.type_string() ~ ") || '%'",
+            'unit': " of the last 60 days' activity from users silent for " ~ var('champion_dark_days') ~ "+ days",
             'available': 'coalesce(sum_points_60d > 0, false)',
             'score': "case when sum_points_60d > 0 then greatest(0.0, 100.0 - 100.0 * silent_points_pct / "
                 ~ var('silent_share_zero_pct') ~ ") end"
         },
         'usage_frequency': {
             'raw_value': 'active_days_pct',
-            'text': "'active ' || cast(count_active_days_28d as " ~ dbt.type_string() ~ ") || ' of 28 days'",
+            'value': "cast(count_active_days_28d as " ~ dbt.type_string() ~ ")",
+            'unit': " of the last 28 days with an active user",
             'available': 'true',
             'score': "least(100.0, 100.0 * active_days_pct / " ~ var('frequency_target_pct') ~ ")"
         },
         'feature_adoption': {
             'raw_value': 'feature_adoption_pct',
-            'text': "cast(feature_adoption_pct as " ~ dbt.type_string() ~ ") || '% of key features'",
+            'value': "cast(feature_adoption_pct as " ~ dbt.type_string() ~ ") || '%'",
+            'unit': " of key features used in 30 days",
             'available': 'true',
             'score': "case when feature_adoption_pct >= " ~ high ~ " then 100.0 when feature_adoption_pct < " ~ low
                 ~ " then 50.0 * feature_adoption_pct / " ~ low ~ " else 50.0 + 50.0 * (feature_adoption_pct - " ~ low
@@ -44,49 +47,55 @@
         },
         'activation': {
             'raw_value': 'activation_pct',
-            'text': "'milestones reached: ' || cast(count_milestones_completed as " ~ dbt.type_string() ~ ")",
+            'value': "cast(count_milestones_completed as " ~ dbt.type_string() ~ ")",
+            'unit': " onboarding milestones reached",
             'available': 'true',
             'score': "cast(activation_pct as " ~ type_double() ~ ")"
         },
         'seat_utilisation': {
             'raw_value': 'active_user_pct',
-            'text': "cast(active_users_30d as " ~ dbt.type_string() ~ ") || ' of ' || cast(licensed_seats as "
-                ~ dbt.type_string() ~ ") || ' seats active'",
+            'value': "cast(active_users_30d as " ~ dbt.type_string() ~ ") || ' of ' || cast(licensed_seats as "
+                ~ dbt.type_string() ~ ")",
+            'unit': " licensed seats active in 30 days",
             'available': 'coalesce(licensed_seats > 0, false)',
             'score': "case when licensed_seats > 0 then least(100.0, 100.0 * active_user_pct / "
                 ~ var('seat_utilisation_target_pct') ~ ") end"
         },
         'recency': {
             'raw_value': 'days_since_last_active',
-            'text': "case when days_since_last_active is null then 'never active' else cast(days_since_last_active as "
-                ~ dbt.type_string() ~ ") || ' days since last activity' end",
+            'value': "coalesce(cast(days_since_last_active as " ~ dbt.type_string() ~ "), 'never active')",
+            'unit': " days since the last meaningful activity",
             'available': 'true',
             'score': "case when days_since_last_active is null then 0.0 else greatest(0.0, least(100.0, 100.0 * ("
                 ~ var('recency_zero_days') ~ " - days_since_last_active) / (" ~ var('recency_zero_days') ~ " - 1))) end"
         },
         'tenure': {
             'raw_value': 'tenure_days',
-            'text': "cast(tenure_days as " ~ dbt.type_string() ~ ") || ' days a customer'",
+            'value': "cast(tenure_days as " ~ dbt.type_string() ~ ")",
+            'unit': " days a customer",
             'available': 'true',
             'score': "least(100.0, 100.0 * tenure_days / " ~ var('tenure_mature_days') ~ ")"
         },
         'support': {
             'raw_value': 'count_open_urgent_tickets + count_bad_csat_90d',
-            'text': "'open high/urgent tickets: ' || cast(count_open_urgent_tickets as " ~ dbt.type_string()
-                ~ ") || ', rated bad in 90 days: ' || cast(count_bad_csat_90d as " ~ dbt.type_string() ~ ")",
+            'value': "cast(count_open_urgent_tickets as " ~ dbt.type_string() ~ ") || ' open high/urgent, ' || cast("
+                ~ "count_bad_csat_90d as " ~ dbt.type_string() ~ ") || ' rated bad'",
+            'unit': " tickets",
             'available': 'true',
             'score': "greatest(0.0, 100.0 - " ~ var('support_points_per_open_urgent_ticket') ~ " * count_open_urgent_tickets - "
                 ~ var('support_points_per_bad_csat') ~ " * count_bad_csat_90d)"
         },
         'sentiment': {
             'raw_value': 'latest_nps_score',
-            'text': "'latest NPS ' || cast(latest_nps_score as " ~ dbt.type_string() ~ ")",
+            'value': "cast(latest_nps_score as " ~ dbt.type_string() ~ ")",
+            'unit': " out of 10 on the latest NPS answer",
             'available': 'latest_nps_score is not null',
             'score': '10.0 * latest_nps_score'
         },
         'billing': {
             'raw_value': 'count_overdue_invoices',
-            'text': "'overdue invoices: ' || cast(count_overdue_invoices as " ~ dbt.type_string() ~ ")",
+            'value': "cast(count_overdue_invoices as " ~ dbt.type_string() ~ ")",
+            'unit': " overdue invoices",
             'available': 'has_invoices',
             'score': "case when has_invoices then greatest(0.0, 100.0 - " ~ var('billing_points_per_overdue_invoice')
                 ~ " * count_overdue_invoices) end"
@@ -102,7 +111,8 @@
     points). Points are allocated by largest remainder, so they add up exactly to
     health_score and every point of movement belongs to a named component. Weighted sums are
     decimal, so they are exact on every engine and in any order. With with_text, also the
-    short fact raw_value_text_c. A component missing from seeds/health_score_weights is left
+    short fact: its value raw_value_text_c (e.g. '73.6%') and its unit, a fixed text per
+    component (' of the previous 30 days' activity'), so a change reads 'before -> after unit'. A component missing from seeds/health_score_weights is left
     out (its columns are null). -#}
 {%- set components = health_components() %}
 {%- set definitions = health_component_definitions() %}
@@ -137,7 +147,7 @@ scored as {{ materialized_cte() }} (
         {%- for c in components %}
             cast({{ definitions[c].raw_value }} as {{ type_double() }}) as raw_value_{{ c }},
             {%- if with_text %}
-                {{ definitions[c].text }} as raw_value_text_{{ c }},
+                {{ definitions[c].value }} as raw_value_text_{{ c }},
             {%- endif %}
             {{ definitions[c].available }} as is_available_{{ c }},
             cast({{ round_to(definitions[c].score, 1) }} as {{ type_double() }}) as component_score_{{ c }},
@@ -276,6 +286,7 @@ select * from final
 {#- int_account_health_components: health_scores_wide_sql turned into one row per account,
     day and component (those with a weight), with the short fact of each. -#}
 {%- set components = health_components() %}
+{%- set definitions = health_component_definitions() %}
 with
 
 wide as (
@@ -293,6 +304,7 @@ components as (
             '{{ c }}' as component,
             raw_value_{{ c }} as raw_value,
             raw_value_text_{{ c }} as raw_value_text,
+            cast('{{ definitions[c].unit | replace("'", "''") }}' as {{ dbt.type_string() }}) as raw_value_unit,
             is_available_{{ c }} as is_available,
             component_score_{{ c }} as component_score,
             weight_{{ c }} as weight,

@@ -17,6 +17,15 @@ from reverse_etl.errors import ConfigError
 from reverse_etl.warehouse import Warehouse, query_errors, where
 
 LOG = logging.getLogger("show_attention")
+NAME_WIDTH = 28
+WHY_LINES = 3
+LEGEND = [
+    "Columns: ARR = annual recurring revenue; score = health score 0-100; band = green, yellow or red;",
+    "7d = score change since last week; users = active users in 30 days / licensed seats;",
+    "adopt% = share of key features used in 30 days; activ% = share of onboarding milestones reached;",
+    "alerts = today's alerts (marts.health_alerts, with what to do); why = what costs the score its points;",
+    "at risk = why the account is flagged at risk (marts.account_health.at_risk_reason).",
+]
 
 ATTENTION_SQL = """
 with alerts as (
@@ -38,8 +47,10 @@ select
     health.licensed_seats,
     health.feature_adoption_pct,
     health.activation_pct,
-    coalesce(alerts.alert_types, 'at risk') as alert_types,
+    alerts.alert_types,
     health.health_drivers,
+    health.at_risk_reason,
+    health.account_id,
     coalesce(alerts.severity_rank, 1) * health.arr as priority
 from marts.account_health as health
 left join alerts on health.account_id = alerts.account_id
@@ -77,6 +88,23 @@ def format_seats(active: int, seats: int | None) -> str:
     return f"{active}/{seats}" if seats else f"{active}/-"
 
 
+def format_name(name: str | None, account_id: str) -> str:
+    """The account name cut to the column with an ellipsis; the id when the CRM has no name."""
+    text = name or f"(no name) {account_id}"
+    return text if len(text) <= NAME_WIDTH else text[: NAME_WIDTH - 1] + "…"
+
+
+def format_pct(value: float | None) -> str:
+    return "-" if value is None else f"{float(value):.1f}"
+
+
+def wrap_field(label: str, text: str) -> list[str]:
+    """A labelled text over at most WHY_LINES lines, ending in an ellipsis when it is cut."""
+    first = f"    {label}: "
+    return textwrap.wrap(text, width=110, initial_indent=first, subsequent_indent=" " * len(first),
+                         max_lines=WHY_LINES, placeholder=" …")
+
+
 def render(rows: list[tuple], summary: tuple) -> str:
     accounts, green, yellow, red, expansion, as_of = summary
     lines = [
@@ -89,13 +117,17 @@ def render(rows: list[tuple], summary: tuple) -> str:
     header = f"{'#':>2}  {'account':<28} {'ARR':>10} {'score':>5} {'band':<6} {'7d':>4} {'users':>7} {'adopt%':>6} {'activ%':>6}  alerts"
     lines += [header, "-" * len(header)]
     for rank, row in enumerate(rows, start=1):
-        (name, arr, score, band, change, active, seats, adoption, activation, alert_types, drivers, _) = row
+        (name, arr, score, band, change, active, seats, adoption, activation, alert_types, drivers, at_risk_reason,
+         account_id, _) = row
         lines.append(
-            f"{rank:>2}  {name[:28]:<28} {float(arr):>10,.0f} {score:>5} {band:<6} {format_change(change):>4} "
-            f"{format_seats(active, seats):>7} {float(adoption):>6.1f} {float(activation):>6.1f}  {alert_types}"
+            f"{rank:>2}  {format_name(name, account_id):<28} {float(arr or 0):>10,.0f} {score:>5} {band:<6} "
+            f"{format_change(change):>4} {format_seats(active, seats):>7} {format_pct(adoption):>6} "
+            f"{format_pct(activation):>6}  {alert_types or '-'}"
         )
-        wrapped = textwrap.wrap(drivers, width=110, initial_indent="    why: ", subsequent_indent="         ")
-        lines += wrapped[:3]
+        lines += wrap_field("why", drivers or "no drivers recorded")
+        if at_risk_reason:
+            lines += wrap_field("at risk", at_risk_reason)
+    lines += ["", *LEGEND]
     return "\n".join(lines)
 
 

@@ -89,45 +89,48 @@ component_facts as (
         case components.component
             when 'engagement'
                 then
-                    'Engagement ' || components.raw_value_text || ' over 30 days (100 points at '
-                    || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }}) || ')'
+                    'Light use per seat: ' || components.raw_value_text || components.raw_value_unit
+                    || ' (healthy: ' || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }})
+                    || ' or more)'
             when 'engagement_trend'
-                then 'Engagement down to ' || components.raw_value_text
+                then 'Activity in the last 30 days down to ' || components.raw_value_text || ' of the 30 days before'
             when 'silent_users'
-                then components.raw_value_text
+                then
+                    components.raw_value_text || ' of the last 60 days'' activity came from users silent for '
+                    || cast({{ var('champion_dark_days') }} as {{ dbt.type_string() }}) || '+ days'
             when 'usage_frequency'
                 then
                     'Used on only ' || cast(today.active_days_pct as {{ dbt.type_string() }})
                     || '% of the last 28 days'
             when 'feature_adoption'
                 then
-                    'Key-feature adoption ' || cast(today.feature_adoption_pct as {{ dbt.type_string() }})
-                    || '%' || case when today.feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end
+                    'Uses ' || cast(today.feature_adoption_pct as {{ dbt.type_string() }}) || '% of key features'
+                    || case when today.feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end
                     || coalesce(': ' || unused_features.unused_feature_list || ' unused for 30 days', '')
             when 'activation'
                 then
-                    'Activation ' || cast(today.activation_pct as {{ dbt.type_string() }}) || '%'
+                    'Onboarding ' || cast(today.activation_pct as {{ dbt.type_string() }}) || '% complete'
                     || coalesce(': missing ' || missing_milestones.missing_milestone_list, '')
             when 'seat_utilisation'
                 then
-                    cast(today.active_users_30d as {{ dbt.type_string() }}) || ' of '
-                    || cast(today.licensed_seats as {{ dbt.type_string() }}) || ' licensed seats active in 30 days ('
+                    'Only ' || cast(today.active_users_30d as {{ dbt.type_string() }}) || ' of '
+                    || cast(today.licensed_seats as {{ dbt.type_string() }}) || ' licensed seats used in 30 days ('
                     || cast(today.active_user_pct as {{ dbt.type_string() }}) || '%)'
             when 'recency'
                 then case
-                    when today.days_since_last_active is null then 'No meaningful activity ever'
-                    else 'No meaningful activity for ' || cast(today.days_since_last_active as {{ dbt.type_string() }}) || ' days'
+                    when today.days_since_last_active is null then 'No real use of the product yet'
+                    else 'No real use of the product for ' || cast(today.days_since_last_active as {{ dbt.type_string() }}) || ' days'
                 end
             when 'tenure' then 'New customer: ' || cast(today.tenure_days as {{ dbt.type_string() }}) || ' days'
             when 'support'
                 then
-                    'Open high/urgent tickets: ' || cast(today.count_open_urgent_tickets as {{ dbt.type_string() }})
-                    || ', rated bad in 90 days: ' || cast(today.count_bad_csat_90d as {{ dbt.type_string() }})
+                    cast(today.count_open_urgent_tickets as {{ dbt.type_string() }}) || ' high/urgent tickets open, '
+                    || cast(today.count_bad_csat_90d as {{ dbt.type_string() }}) || ' rated bad in 90 days'
             when 'sentiment'
                 then
-                    'Latest NPS ' || cast(today.latest_nps_score as {{ dbt.type_string() }})
-                    || case when today.latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (detractor)' else '' end
-            when 'billing' then 'Overdue invoices: ' || cast(today.count_overdue_invoices as {{ dbt.type_string() }})
+                    'Latest NPS answer ' || cast(today.latest_nps_score as {{ dbt.type_string() }}) || ' of 10'
+                    || case when today.latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (a detractor)' else '' end
+            when 'billing' then cast(today.count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue'
         end || ' (-' || cast(cast(round(components.max_points - components.points) as integer) as {{ dbt.type_string() }})
         || ' points)' as fact
     from components
@@ -180,9 +183,10 @@ component_changes as (
         now_c.account_id,
         now_c.component,
         now_c.points - before_c.points as delta_points,
-        {{ component_label('now_c.component') }} || ' ' || coalesce(before_c.raw_value_text, 'n/a') || ' -> '
-        || coalesce(now_c.raw_value_text, 'n/a') || ' (' || {{ signed_number('now_c.points - before_c.points') }}
-        || ')' as change_text
+        -- 'engagement trend 111.5% → 73.6% of the previous 30 days' activity (-6)': the unit once
+        {{ component_label('now_c.component') }} || ' ' || coalesce(before_c.raw_value_text, 'n/a') || ' → '
+        || coalesce(now_c.raw_value_text, 'n/a') || now_c.raw_value_unit
+        || ' (' || {{ signed_number('now_c.points - before_c.points') }} || ')' as change_text
     from components as now_c
     inner join components as before_c
         on
@@ -321,6 +325,45 @@ joined as (
 
 ),
 
+-- what puts an account at risk, in words: the flag and the drivers say the same thing
+flagged as (
+
+    select
+        *,
+        case
+            when is_champion_gone_dark
+                then
+                    'champion ' || coalesce(champion_email, champion_user_id) || ' inactive '
+                    || cast(champion_days_inactive as {{ dbt.type_string() }}) || ' days'
+        end as champion_text,
+        -- a decline the score has since recovered from (up over 28 days) is no longer a risk
+        case
+            when is_sustained_decline and coalesce(score_change_28d, 0) <= 0
+                then
+                    'activity down {{ var("sustained_decline_drop_pct") }}% or more against 8 weeks ago'
+        end as decline_text,
+        case
+            when health_band = 'red' then 'red band'
+            when health_band = 'yellow' and score_change_28d <= -{{ var('at_risk_28d_drop_points') }}
+                then 'yellow and down ' || cast(-score_change_28d as {{ dbt.type_string() }}) || ' points in 28 days'
+        end as band_text
+    from joined
+
+),
+
+explained as (
+
+    select
+        *,
+        -- each part is '; ' || text, so substr(.., 3) drops the first separator
+        nullif(coalesce('; ' || champion_text, '') || coalesce('; ' || decline_text, '') || coalesce('; ' || fact_list, ''), '')
+            as driver_parts,
+        nullif(coalesce('; ' || band_text, '') || coalesce('; ' || champion_text, '') || coalesce('; ' || decline_text, ''), '')
+            as risk_parts
+    from flagged
+
+),
+
 final as (
 
     select
@@ -355,22 +398,8 @@ final as (
 
         -- the explanation
         cast(
-            case
-                when fact_list is null
-                    then
-                        'Score ' || cast(health_score as {{ dbt.type_string() }})
-                        || ' (' || health_band || '): every component is at or near full points'
-                else
-                    'Score ' || cast(health_score as {{ dbt.type_string() }}) || ' (' || health_band || '): '
-                    || case
-                        when is_champion_gone_dark
-                            then
-                                'champion ' || coalesce(champion_email, champion_user_id)
-                                || ' inactive ' || cast(champion_days_inactive as {{ dbt.type_string() }}) || ' days; '
-                        else ''
-                    end
-                    || fact_list
-            end
+            'Score ' || cast(health_score as {{ dbt.type_string() }}) || ' (' || health_band || '): '
+            || coalesce(substr(driver_parts, 3), 'every component is at or near full points')
             || coalesce('. Not scored (no data, weight spread over the rest): ' || not_scored_list, '')
             as {{ dbt.type_string() }}
         ) as health_drivers,
@@ -402,12 +431,8 @@ final as (
             end as {{ dbt.type_string() }}
         ) as lifecycle_stage,
         cast(days_to_renewal as integer) as days_to_renewal,
-        (
-            health_band = 'red'
-            or (health_band = 'yellow' and coalesce(score_change_28d, 0) <= -{{ var('at_risk_28d_drop_points') }})
-            or is_champion_gone_dark
-            or is_sustained_decline
-        ) as is_at_risk,
+        risk_parts is not null as is_at_risk,
+        cast(substr(risk_parts, 3) as {{ dbt.type_string() }}) as at_risk_reason,
         coalesce(
             health_band = 'green'
             and active_user_pct >= {{ var('expansion_seat_utilisation_pct') }}
@@ -417,7 +442,7 @@ final as (
         cast(health_band_yesterday as {{ dbt.type_string() }}) as health_band_yesterday,
         cast(score_version as {{ dbt.type_string() }}) as score_version
 
-    from joined
+    from explained
 
 )
 
