@@ -11,10 +11,12 @@
         {%- set relation = api.Relation.create(
             database=result.node.database, schema=result.node.schema, identifier=result.node.alias
         ) -%}
-        {%- set row = run_query(
+        {%- set rows = run_query(
             'select as_of_date, latest_event_date, days_since_latest_event, stale_data_warn_days, is_stale from '
             ~ relation
-        ).rows[0] -%}
+        ).rows -%}
+        {#- (no row under dbt build --empty) -#}
+        {%- set row = rows[0] if rows | length > 0 else [none, none, none, none, false] -%}
         {%- if row[4] -%}
             {%- if row[1] is none -%}
                 {%- set behind = 'no event at or before it is loaded' -%}
