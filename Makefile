@@ -33,7 +33,7 @@ help:
 	@echo "make test   - lint, build and test the project on a small fixed dataset, run pytest"
 	@echo "make sync   - write the health fields to Salesforce (needs SALESFORCE_* env vars)"
 	@echo "make digest - post the daily digest to Slack (needs SLACK_WEBHOOK_URL)"
-	@echo "make daily  - the scheduled job: dbt build, then sync, then digest"
+	@echo "make daily  - the scheduled job: source freshness, dbt build, then sync, then digest"
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
@@ -128,8 +128,12 @@ sync: venv
 digest: venv
 	$(BIN)/python scripts/slack_digest.py
 
-# The scheduled job: build as of today, then write to the CRM, then post the digest.
+# The scheduled job: check the loaders, build as of today, then write to the CRM, then post the digest.
 daily: venv
+	# the events' latest load (segment.tracks.received_at): a warning after 1 day, an error (which
+	# stops the job, so yesterday's values stay in the CRM) after 3; the sync and the digest also
+	# refuse scores whose as_of_date lies more than stale_data_warn_days past the latest event
+	$(BIN)/dbt source freshness
 	# selectors.yml: everything but the backtest (make backtest rebuilds it over its own longer
 	# history) and the unit tests (logic on fixed inputs: make test runs them)
 	$(BIN)/dbt build --selector daily

@@ -13,7 +13,8 @@
     A group call moves its user's events from its timestamp on (all of them when it is the
     user's first). The copy of an id that wins deduplication, before and after a load, is
     always one of the rows loaded since the cutoff (or an older one that keeps winning).
-    A changed product configuration (the catalog) or as_of_date moving back rebuilds all.
+    A changed product configuration (the catalog), other source tables (a *_schema var)
+    or as_of_date moving back rebuilds all.
 -#}
 
 {% macro account_day_state(config_hash_sql) %}
@@ -177,11 +178,15 @@
 {%- endmacro %}
 
 {% macro catalog_config_hash_sql() %}
-    {#- A hash of the event catalog: when it changes, every event weighs differently. -#}
+    {#- A hash of the event catalog and of the source tables read: when the catalog changes,
+        every event weighs differently; when a *_schema var names other tables, every row
+        comes from other data (source_identity()). -#}
     select {{ fingerprint_agg('row_text') }} as config_part
     from (
         select {{ row_fingerprint(['event', 'feature', 'weight', 'is_meaningful']) }} as row_text
         from {{ ref('event_catalog') }}
+        union all
+        select {{ source_identity_literal() }}
     ) as catalog_rows
 {%- endmacro %}
 

@@ -1,4 +1,4 @@
-"""Command line: python scripts/sync_crm.py salesforce|hubspot [--dry-run] [--full] [--limit N]."""
+"""Command line: python scripts/sync_crm.py salesforce|hubspot [--dry-run] [--full] [--limit N] [--force-stale]."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +11,8 @@ from typing import Sequence
 from .config import load_settings
 from .credentials import install_log_redaction, redact, register_environment_secrets
 from .errors import ConfigError, SyncError
-from .sync import EXIT_CONFIG, EXIT_STOPPED, Options, run
+from .freshness import StaleData
+from .sync import EXIT_CONFIG, EXIT_STALE, EXIT_STOPPED, Options, run
 
 
 def setup_logging(verbose: bool) -> None:
@@ -33,6 +34,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, metavar="N", help="send at most N changed records this run")
     parser.add_argument("--show-diffs", type=int, default=20, metavar="N",
                         help="field-level diffs to print in a dry run (default 20)")
+    parser.add_argument("--force-stale", action="store_true",
+                        help="send even when as_of_date lies more than stale_data_warn_days past the latest "
+                        "loaded event (data_quality.data_freshness); without it such a run sends nothing")
     parser.add_argument("--warehouse-dsn", help="PostgreSQL DSN (default: env HEALTH_WAREHOUSE_DSN); "
                         "without it the DuckDB file is used")
     parser.add_argument("--warehouse-path", help="DuckDB file (default: env DBT_DUCKDB_PATH or warehouse.duckdb "
@@ -58,8 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = Options(destination=args.destination, dry_run=args.dry_run, full=args.full, limit=args.limit,
                           show_diffs=max(args.show_diffs, 0),
                           warehouse_dsn=args.warehouse_dsn or os.environ.get("HEALTH_WAREHOUSE_DSN") or None,
-                          warehouse_path=args.warehouse_path)
+                          warehouse_path=args.warehouse_path, force_stale=args.force_stale)
         return run(settings, options, sys.stdout)
+    except StaleData as exc:
+        print(f"Sync not started: {redact(exc)}", file=sys.stderr)
+        return EXIT_STALE
     except ConfigError as exc:
         print(f"Sync not started: {redact(exc)}", file=sys.stderr)
         return EXIT_CONFIG

@@ -30,6 +30,7 @@ class RetrySettings:
 @dataclass(frozen=True)
 class WarehouseSettings:
     export_relation: str = "marts.account_health_crm_export"
+    freshness_relation: str = "data_quality.data_freshness"
     state_schema: str = "reverse_etl"
     key_column: str = "account_id"
     crm_id_column: str = "crm_id"
@@ -137,6 +138,7 @@ def load_settings(path: Path | None = None) -> Settings:
     hubspot = _build(HubSpotSettings, _flatten_match(_section(raw, "hubspot"), "hubspot"), "hubspot")
 
     check_relation(warehouse.export_relation)
+    check_relation(warehouse.freshness_relation)
     check_identifier(warehouse.state_schema, "State schema")
     for column in (warehouse.key_column, warehouse.crm_id_column, warehouse.name_column):
         check_identifier(column, "Column")

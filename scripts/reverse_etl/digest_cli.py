@@ -1,4 +1,4 @@
-"""Command line: python scripts/slack_digest.py [--dry-run] [--date YYYY-MM-DD]."""
+"""Command line: python scripts/slack_digest.py [--dry-run] [--date YYYY-MM-DD] [--force-stale]."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,7 @@ from .config import SCRIPTS_DIR, RetrySettings, check_relation
 from .credentials import install_log_redaction, redact, register_environment_secrets, register_secret, slack_webhook_url
 from .digest import DigestSettings, build_digest, group_alerts
 from .errors import ConfigError, SyncError
+from .freshness import DEFAULT_FRESHNESS_RELATION, StaleData, check_not_stale
 from .retry import Backoff
 from .slack import post_webhook
 from .warehouse import Warehouse
@@ -32,10 +33,12 @@ def load_config(path: Path | None) -> tuple[dict[str, str], DigestSettings, Retr
         raise ConfigError(f"The digest configuration file {path} does not exist.") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"The digest configuration file {path} is not valid YAML ({exc.__class__.__name__}).") from None
-    relations = {"alerts": "marts.health_alerts", "health": "marts.account_health"}
+    relations = {"alerts": "marts.health_alerts", "health": "marts.account_health",
+                 "freshness": DEFAULT_FRESHNESS_RELATION}
     warehouse = raw.get("warehouse") or {}
     relations["alerts"] = check_relation(str(warehouse.get("alerts_relation", relations["alerts"])))
     relations["health"] = check_relation(str(warehouse.get("health_relation", relations["health"])))
+    relations["freshness"] = check_relation(str(warehouse.get("freshness_relation", relations["freshness"])))
     try:
         digest = DigestSettings(**(raw.get("digest") or {}), **(raw.get("slack") or {}))
         retry = RetrySettings(**(raw.get("retry") or {}))
@@ -62,6 +65,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--warehouse-dsn", help="PostgreSQL DSN (default: env HEALTH_WAREHOUSE_DSN)")
     parser.add_argument("--warehouse-path", help="DuckDB file (default: env DBT_DUCKDB_PATH or warehouse.duckdb)")
     parser.add_argument("--config", type=Path, help="YAML configuration (default: scripts/slack_digest.yml)")
+    parser.add_argument("--force-stale", action="store_true",
+                        help="post even when as_of_date lies more than stale_data_warn_days past the latest "
+                        "loaded event (data_quality.data_freshness); without it such a digest is not posted")
     return parser.parse_args(argv)
 
 
@@ -78,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = None if args.dry_run else slack_webhook_url()
         wh = Warehouse.open(dsn, args.warehouse_path, read_only=True)
         try:
+            check_not_stale(wh, relations["freshness"], force=args.force_stale, sending=not args.dry_run,
+                            what="the digest")
             alerts, health, as_of = read_digest_inputs(wh, relations, args.date)
         finally:
             wh.close()
@@ -97,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         post_webhook(url, payload, Backoff.from_settings(retry), retry.request_timeout_seconds)
         print(f"{summary}; posted to Slack.")
         return 0
+    except StaleData as exc:
+        print(f"Digest not sent: {redact(exc)}", file=sys.stderr)
+        return 5
     except ConfigError as exc:
         print(f"Digest not sent: {redact(exc)}", file=sys.stderr)
         return 2

@@ -10,12 +10,14 @@ from typing import Any, Callable, TextIO
 from .config import Settings
 from .credentials import hubspot_token, redact, salesforce_credentials
 from .errors import ConfigError, SyncStopped
+from .freshness import check_not_stale
 from .plan import Plan, build_plan
 from .warehouse import Warehouse, ensure_sync_tables, finish_run, load_state, save_batch, start_run, utc_now
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_REJECTIONS, EXIT_CONFIG, EXIT_STOPPED = 0, 1, 2, 3
+EXIT_STALE = 5  # the scores were computed on stale data; nothing sent (see freshness.py)
 _LIST_LIMIT = 20
 
 
@@ -28,6 +30,7 @@ class Options:
     show_diffs: int = 20
     warehouse_dsn: str | None = None
     warehouse_path: str | None = None
+    force_stale: bool = False   # send even when as_of_date lies far past the latest loaded event
 
 
 def _target(settings: Settings, destination: str) -> tuple[dict[str, str], str, str, bool]:
@@ -111,6 +114,8 @@ def run(settings: Settings, options: Options, out: TextIO, sleep: Callable[[floa
     whs = settings.warehouse
     wh = Warehouse.open(options.warehouse_dsn, options.warehouse_path, read_only=options.dry_run)
     try:
+        check_not_stale(wh, whs.freshness_relation, force=options.force_stale, sending=not options.dry_run,
+                        what="the scores")
         table = wh.read_relation(whs.export_relation, "the export model")
         needed = [whs.key_column, whs.crm_id_column, target_column, *mapping]
         missing = sorted({c for c in needed if c not in table.columns})

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -19,23 +20,26 @@ TEST_AS_OF = os.environ.get("HEALTH_TEST_AS_OF", "2025-06-30")
 TEST_DATA_FLAGS = ["--seed", "7", "--accounts", "60", "--days", "300", "--events", "200000", "--end-date", TEST_AS_OF]
 
 
-def dbt_env(db_path: Path) -> dict[str, str]:
+def dbt_env(db_path: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DBT_DUCKDB_PATH=str(db_path),
         DBT_PROFILES_DIR=str(PROJECT_ROOT),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
+    env.update(extra_env or {})
     return env
 
 
-def run_dbt(args: list[str], db_path: Path, project_dir: Path = PROJECT_ROOT, target_path: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    """Run a dbt command; a separate target path keeps parallel builds from sharing artefacts."""
+def run_dbt(args: list[str], db_path: Path, project_dir: Path = PROJECT_ROOT, target_path: Path | None = None,
+            extra_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a dbt command; a separate target path keeps parallel builds from sharing artefacts.
+    extra_env adds to (or overrides) the environment, e.g. TZ for a machine in another time zone."""
     command = [str(BIN / "dbt"), *args, "--project-dir", str(project_dir), "--profiles-dir", str(PROJECT_ROOT)]
     if target_path is not None:
         command += ["--target-path", str(target_path)]
-    return subprocess.run(command, cwd=project_dir, env=dbt_env(db_path), capture_output=True, text=True, check=False)
+    return subprocess.run(command, cwd=project_dir, env=dbt_env(db_path, extra_env), capture_output=True, text=True,
+                          check=False)
 
 
 def generate(db_path: Path, flags: list[str] = TEST_DATA_FLAGS) -> None:

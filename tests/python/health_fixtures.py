@@ -25,7 +25,12 @@ ALERT_COLUMNS: list[tuple[str, str]] = [
     ("alert_id", "VARCHAR"), ("account_id", "VARCHAR"), ("alert_date", "DATE"), ("alert_type", "VARCHAR"),
     ("severity", "VARCHAR"), ("what_changed", "VARCHAR"), ("why_it_matters", "VARCHAR"), ("what_to_do", "VARCHAR"),
 ]
+FRESHNESS_COLUMNS: list[tuple[str, str]] = [
+    ("as_of_date", "DATE"), ("latest_event_date", "DATE"), ("days_since_latest_event", "INTEGER"),
+    ("stale_data_warn_days", "INTEGER"), ("is_stale", "BOOLEAN"),
+]
 AS_OF = dt.date(2025, 3, 1)
+STALE_DATA_WARN_DAYS = 3
 BANDS = ("green", "yellow", "red")
 TIERS = ("high_touch", "pooled", "tech_touch")
 
@@ -56,6 +61,13 @@ def export_rows(n: int, without_crm_id: tuple[int, ...] = ()) -> list[dict[str, 
     return rows
 
 
+def freshness_row(days_behind: int = 0) -> dict[str, Any]:
+    """data_quality.data_freshness as dbt builds it: as_of_date lies days_behind past the latest event."""
+    return {"as_of_date": AS_OF, "latest_event_date": AS_OF - dt.timedelta(days=days_behind),
+            "days_since_latest_event": days_behind, "stale_data_warn_days": STALE_DATA_WARN_DAYS,
+            "is_stale": days_behind > STALE_DATA_WARN_DAYS}
+
+
 def _ddl(relation: str, columns: list[tuple[str, str]], engine: str) -> str:
     def pg(t: str) -> str:
         return {"DOUBLE": "double precision"}.get(t, t)
@@ -64,7 +76,7 @@ def _ddl(relation: str, columns: list[tuple[str, str]], engine: str) -> str:
 
 
 def write_duckdb(path: str, rows: list[dict[str, Any]], alerts: list[dict[str, Any]] | None = None,
-                 health_rows: list[dict[str, Any]] | None = None) -> None:
+                 health_rows: list[dict[str, Any]] | None = None, freshness: dict[str, Any] | None = None) -> None:
     import duckdb
 
     con = duckdb.connect(path)
@@ -74,6 +86,8 @@ def write_duckdb(path: str, rows: list[dict[str, Any]], alerts: list[dict[str, A
         health = health_rows if health_rows is not None else rows
         _replace(con, "marts.account_health", EXPORT_COLUMNS + HEALTH_EXTRA_COLUMNS, health, "duckdb")
         _replace(con, "marts.health_alerts", ALERT_COLUMNS, alerts or [], "duckdb")
+        con.execute("create schema if not exists data_quality")
+        _replace(con, "data_quality.data_freshness", FRESHNESS_COLUMNS, [freshness or freshness_row()], "duckdb")
     finally:
         con.close()
 
@@ -104,10 +118,12 @@ def _replace(con: Any, relation: str, columns: list[tuple[str, str]], rows: list
                 cur.executemany(sql, values)
 
 
-def write_postgres(con: Any, rows: list[dict[str, Any]]) -> None:
+def write_postgres(con: Any, rows: list[dict[str, Any]], freshness: dict[str, Any] | None = None) -> None:
     with con.cursor() as cur:
         cur.execute("create schema if not exists marts")
+        cur.execute("create schema if not exists data_quality")
     _replace(con, "marts.account_health_crm_export", EXPORT_COLUMNS, rows, "postgres")
+    _replace(con, "data_quality.data_freshness", FRESHNESS_COLUMNS, [freshness or freshness_row()], "postgres")
 
 
 def update_rows(path: str, sql: str) -> None:

@@ -136,3 +136,57 @@ def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path,
     assert mismatches == {}
     # and the change did move something, so the comparison is not between two unchanged builds
     assert differences(incremental, reconfigured, "marts.account_health_daily")[0] > 0
+
+
+def create_other_loader_schemas(db: Path) -> dict[str, str]:
+    """Schemas of a second loader beside the first, with different data in every table: a third
+    of the events (over all history, so most lie outside the lookback window), users' groups
+    and traits as they are, one account fewer and other seats, half the tickets, NPS answers and
+    invoices. Returns the *_schema vars that point at them."""
+    with duckdb.connect(str(db)) as con:
+        for schema in ("rudder", "rudder_crm", "rudder_support", "rudder_surveys", "rudder_billing"):
+            con.execute(f"create schema {schema}")
+        con.execute("create table rudder.tracks as select * from segment.tracks where hash(id) % 3 = 0")
+        con.execute("create table rudder.identifies as select * from segment.identifies")
+        con.execute("create table rudder.groups as select * from segment.groups")
+        con.execute("""
+            create table rudder_crm.accounts as
+            select * replace (seats * 2 as seats) from crm.accounts
+            where account_id <> (select min(account_id) from crm.accounts)
+        """)
+        con.execute("create table rudder_support.tickets as select * from support.tickets where hash(ticket_id) % 2 = 0")
+        con.execute("create table rudder_surveys.nps_responses as "
+                    "select * from surveys.nps_responses where hash(response_id) % 2 = 0")
+        con.execute("create table rudder_billing.invoices as select * from billing.invoices where hash(invoice_id) % 2 = 0")
+    return {"segment_schema": "rudder", "crm_schema": "rudder_crm", "support_schema": "rudder_support",
+            "surveys_schema": "rudder_surveys", "billing_schema": "rudder_billing"}
+
+
+def test_switching_source_schemas_rebuilds_from_the_new_ones(loaded_day_by_day: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    """The *_schema vars now name another loader's schemas on an existing warehouse: the
+    incremental build must equal a full refresh of the new schemas (not keep the old schema's
+    events beside the last days of the new one), and no data-quality count is negative."""
+    incremental, _ = loaded_day_by_day
+    switched, refreshed = tmp_path / "switched.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, switched)
+    schema_vars = create_other_loader_schemas(switched)
+    shutil.copyfile(switched, refreshed)
+    vars_text = "{" + ", ".join([f"as_of_date: {AS_OF.isoformat()}", *(f"{k}: {v}" for k, v in schema_vars.items())]) + "}"
+    for db, extra in ((switched, []), (refreshed, ["--full-refresh"])):
+        result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
+        assert result.returncode == 0, result.stdout[-4000:]
+    mismatches = {}
+    for relation in relations(refreshed):
+        only_switched, only_refreshed, sample = differences(switched, refreshed, relation)
+        if only_switched or only_refreshed:
+            mismatches[relation] = (only_switched, only_refreshed, sample)
+    assert mismatches == {}
+    with duckdb.connect(str(switched), read_only=True) as con:
+        negative = con.execute("select kind, row_count from data_quality.data_quality_issues where row_count < 0").fetchall()
+        kept = con.execute("select count(*) from intermediate.int_events_attributed").fetchone()[0]
+        loaded = con.execute("select count(distinct id) from rudder.tracks where timestamp is not null").fetchone()[0]
+    assert negative == []
+    assert kept == loaded
+    # the new schemas really hold other data, so the comparison is not between two unchanged builds
+    assert differences(incremental, switched, "marts.account_health")[0] > 0

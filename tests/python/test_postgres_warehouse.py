@@ -5,7 +5,9 @@ dataset, all but the last day's loads; dbt builds as of the day before, the last
 loaded and dbt builds again (incrementally, with the data and unit tests) as of the test date. Every
 table in the marts, data_quality and backtest schemas must then equal the DuckDB build of
 the same data. Doubles are compared to 9 decimals (engines differ in the last bits of ln());
-everything else exactly. The backtest report and the weight suggestions, read from
+everything else exactly. The raw timestamps are loaded as `timestamptz` (as Segment and
+RudderStack write them on PostgreSQL) into a database whose time zone is Los Angeles: the
+project must still read them as UTC. The backtest report and the weight suggestions, read from
 PostgreSQL, must print what they print from DuckDB.
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from dbt_project_harness import TEST_AS_OF, reference_warehouse, run_dbt
-from warehouse_copy import copy_sources_to_postgres, mismatched_relations
+from warehouse_copy import SOURCE_TABLES, copy_sources_to_postgres, mismatched_relations
 
 import backtest_report
 import show_attention
@@ -26,6 +28,8 @@ import suggest_weights
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 HELD_BACK = ("segment.tracks", "segment.identifies", "segment.groups")
+# the database's default time zone, which every dbt session inherits unless it sets its own
+NON_UTC_TZ = "America/Los_Angeles"
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +59,19 @@ def build_on_postgres(dsn: str, as_of: dt.date, target: Path, *args: str) -> Non
     assert result.returncode == 0, result.stdout[-4000:]
 
 
+def make_timestamps_time_zone_aware(cursor) -> None:
+    """Every plain timestamp column of the raw tables becomes timestamptz, keeping the instants
+    (the plain values are UTC)."""
+    schemas = tuple(sorted({schema for schema, _ in SOURCE_TABLES}))
+    cursor.execute("select table_schema, table_name, column_name from information_schema.columns "
+                   "where table_schema in %s and data_type = 'timestamp without time zone'", [schemas])
+    columns = cursor.fetchall()
+    assert ("segment", "tracks", "timestamp") in columns
+    for schema, table, column in columns:
+        cursor.execute(f'alter table {schema}.{table} alter column "{column}" type timestamptz '
+                       f"""using "{column}" at time zone 'UTC'""")
+
+
 @pytest.fixture(scope="module")
 def postgres_warehouse(postgres_cluster: str, duckdb_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     import psycopg2
@@ -67,6 +84,9 @@ def postgres_warehouse(postgres_cluster: str, duckdb_warehouse: Path, tmp_path_f
     dsn = postgres_cluster.replace("dbname=postgres", "dbname=customer_health")
     copy_sources_to_postgres(duckdb_warehouse, dsn)
     with psycopg2.connect(dsn) as con, con.cursor() as cursor:
+        cursor.execute("set time zone 'UTC'")
+        make_timestamps_time_zone_aware(cursor)
+        cursor.execute(f"alter database customer_health set timezone to '{NON_UTC_TZ}'")
         cursor.execute("create schema held_back")
         for table in HELD_BACK:
             name = table.split(".")[1]

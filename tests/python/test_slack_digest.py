@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from fake_slack import FakeSlack
-from health_fixtures import AS_OF, export_rows, write_duckdb
+from health_fixtures import AS_OF, export_rows, freshness_row, write_duckdb
 from sync_harness import ROOT, SECRETS, clean_env
 
 ALERT_TYPES = ("band_worsened", "score_drop", "champion_gone_dark", "activation_stalled", "renewal_at_risk")
@@ -118,3 +118,31 @@ def test_quiet_day_and_webhook_errors(warehouse, slack, tmp_path, capsys, monkey
     monkeypatch.delenv("SLACK_WEBHOOK_URL")
     code, out, err = run(["--config", fast_config(tmp_path)], capsys)
     assert code == 2 and err.strip().startswith("Digest not sent: SLACK_WEBHOOK_URL is not set")
+
+
+def test_stale_scores_are_not_posted_unless_forced(warehouse, slack, tmp_path, capsys):
+    """as_of_date 10 days past the latest loaded event (stale_data_warn_days 3): nothing is
+    posted, with one sentence naming the dates and the way out; a dry run still shows the
+    digest; --force-stale posts it."""
+    rows = export_rows(8)
+    write_duckdb(warehouse, rows, alerts=alerts_for(rows), freshness=freshness_row(days_behind=10))
+    code, out, err = run(["--config", fast_config(tmp_path)], capsys)
+    assert code == 5 and slack.posts == []
+    assert err.strip() == (
+        "Digest not sent: The scores are computed as of 2025-03-01 but the latest loaded event is from 2025-02-19, "
+        "10 days earlier (more than stale_data_warn_days: 3), so every account would read as inactive: check "
+        "that the loaders are running and as_of_date is right and run dbt build again, or pass --force-stale to "
+        "send the digest anyway.")
+
+    code, out, err = run(["--dry-run", "--config", fast_config(tmp_path)], capsys)
+    assert code == 0 and json.loads(out)["blocks"] and slack.posts == []
+
+    code, out, err = run(["--force-stale", "--config", fast_config(tmp_path)], capsys)
+    assert code == 0, err
+    assert len(slack.posts) == 1 and "posted to Slack" in out
+
+    # exactly at the limit is not stale
+    write_duckdb(warehouse, rows, alerts=alerts_for(rows), freshness=freshness_row(days_behind=3))
+    code, out, err = run(["--config", fast_config(tmp_path)], capsys)
+    assert code == 0, err
+    assert len(slack.posts) == 2

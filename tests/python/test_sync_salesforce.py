@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from fake_salesforce import FakeSalesforce, default_fields, field
-from health_fixtures import crm_id, export_rows, query, update_rows, write_duckdb
+from health_fixtures import crm_id, export_rows, freshness_row, query, update_rows, write_duckdb
 from sync_harness import (clean_env, client_credentials_login, password_login, run_cli, salesforce_mismatches,
                           token_login, use_ca, write_config)
 from tls_cert import Cert
@@ -382,3 +382,31 @@ def test_dry_run_in_upsert_mode_counts_records_to_create(org, warehouse, tmp_pat
     config = str(write_config(tmp_path, {"salesforce": {"match": {"mode": "external_id"}}}))
     code, out, _ = run_cli(["salesforce", "--config", config, "--dry-run"], capsys)
     assert code == 0 and "to create:          4 (never synced" in out and "to update:          0" in out
+
+
+def test_stale_scores_are_not_sent_unless_forced(org, warehouse, tmp_path, capsys):
+    """as_of_date 2350 days past the latest loaded event (a far-future date, or a loader that
+    stopped): the sync sends nothing and writes nothing, with one sentence naming the dates and
+    the way out; a dry run still shows the plan; --force-stale sends."""
+    rows = export_rows(10)
+    write_duckdb(warehouse, rows, freshness=freshness_row(days_behind=2350))
+    seed_org(org, rows)
+    config = str(write_config(tmp_path))
+
+    code, out, err = run_cli(["salesforce", "--config", config], capsys)
+    assert code == 5
+    assert err.strip() == (
+        "Sync not started: The scores are computed as of 2025-03-01 but the latest loaded event is from 2018-09-24, "
+        "2350 days earlier (more than stale_data_warn_days: 3), so every account would read as inactive: check "
+        "that the loaders are running and as_of_date is right and run dbt build again, or pass --force-stale to "
+        "send the scores anyway.")
+    assert org.write_requests == 0
+    assert query(warehouse, "select count(*) from information_schema.tables where table_schema = 'reverse_etl'") == [(0,)]
+
+    code, out, _ = run_cli(["salesforce", "--config", config, "--dry-run"], capsys)
+    assert code == 0 and "to update:          10" in out and org.write_requests == 0
+
+    code, out, err = run_cli(["salesforce", "--config", config, "--force-stale"], capsys)
+    assert code == 0, err
+    assert org.write_requests == 1 and sum(org.accepted.values()) == 10
+    assert salesforce_mismatches(org.records, rows) == []

@@ -55,7 +55,8 @@ invoices as (
 
 ),
 
--- the product configuration a row depends on: when it changes, every row is rebuilt
+-- the product configuration and the source tables a row depends on: when they change,
+-- every row is rebuilt
 config_fingerprint as (
 
     select {{ fingerprint_agg('row_text') }} as config_hash
@@ -67,6 +68,8 @@ config_fingerprint as (
         from {{ ref('activation_milestones') }}
         union all
         select 'vars|{{ config_text | join(";") }}'
+        union all
+        select {{ source_identity_literal() }}
     ) as config_rows
 
 ),

@@ -9,15 +9,22 @@
 -- Incremental runs redo every id loaded since the latest received_at already here minus
 -- var('incremental_lookback_days'), from all of that id's loads (so the earliest load still
 -- wins), and every event of a user whose group calls were loaded in that time (their
--- attribution can move). Rows are replaced by event_id.
+-- attribution can move). Rows are replaced by event_id. The run starts over (every row
+-- deleted, every load read) when the source tables changed (config_hash, see
+-- macros/source_identity.sql) or the source lost rows this table was built from.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='event_id',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    pre_hook="{% if events_rebuild_reason() is not none %}delete from {{ this }}{% else %}select 1{% endif %}"
 ) }}
 -- depends_on: {{ ref('stg_segment__groups') }}
-{%- set cutoff = incremental_cutoff('received_at') %}
+{%- set rebuild_reason = events_rebuild_reason() %}
+{%- if rebuild_reason is not none %}
+    {%- do log(this.identifier ~ " is rebuilt from scratch: " ~ rebuild_reason ~ ".", info=true) %}
+{%- endif %}
+{%- set cutoff = none if rebuild_reason is not none else incremental_cutoff('received_at') %}
 with
 
 memberships as (
@@ -180,7 +187,10 @@ final as (
         end as attributed_from_date,
 
         -- timestamps
-        received_at
+        received_at,
+
+        -- which source tables the row was read from (a change rebuilds the table)
+        cast({{ dbt.hash(source_identity_literal()) }} as {{ dbt.type_string() }}) as config_hash
 
     from dated
 
