@@ -26,7 +26,7 @@
             {%- do exceptions.warn(
                 'Stale data: as_of_date is ' ~ row[0] ~ ' but ' ~ behind ~ ' (more than stale_data_warn_days: '
                 ~ row[3] ~ '), so every account scores as inactive. Check that the loaders are running, or build '
-                ~ "with the right date (dbt build --vars '{as_of_date: YYYY-MM-DD}'); the CRM sync and the Slack "
+                ~ "with the right date (dbt build --vars '{as_of_date: \"YYYY-MM-DD\"}'); the CRM sync and the Slack "
                 ~ 'digest refuse to send these scores unless given --force-stale.'
             ) -%}
         {%- endif -%}
