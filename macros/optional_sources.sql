@@ -23,13 +23,13 @@
             ~ "Set it in dbt_project.yml or with --vars '{" ~ using_var ~ ": false}'."
         ) }}
     {%- endif -%}
-    {%- if using_text == 'false' -%}
-        {{ return(false) }}
-    {%- endif -%}
     {%- set relation = source(source_name, table_name) -%}
     {#- at parse time nothing can be looked up; a unit test's fixture (a CTE) always exists -#}
     {%- if not execute or relation.is_cte -%}
         {{ return(true) }}
+    {%- endif -%}
+    {%- if using_text == 'false' -%}
+        {{ return(false) }}
     {%- endif -%}
     {%- set found = adapter.get_relation(
         database=relation.database, schema=relation.schema, identifier=relation.identifier
@@ -47,7 +47,8 @@
 {% macro optional_source(source_name, table_name, using_var) %}
     {#- What a staging model selects from: the source relation when source_enabled(), else an
         empty select with the source's columns and types (empty_source_sql), as a subquery. -#}
-    {%- if source_enabled(source_name, table_name, using_var) -%}
+    {#- at parse time the source is always named, so the lineage shows it whatever the var -#}
+    {%- if not execute or source_enabled(source_name, table_name, using_var) -%}
         {{ return(source(source_name, table_name)) }}
     {%- endif -%}
     {{ return('(' ~ empty_source_sql(source_name, table_name) ~ ') as missing_' ~ table_name) }}
