@@ -283,15 +283,15 @@ kinds as (
         'Account has no Salesforce Id (crm_id); it is scored but cannot be synced to the CRM.'
     from orphans
     {%- for table, kind, reason in source_row_kinds %}
-    union all
-    select
-        '{{ table_names[table] }}',
-        '{{ kind }}',
-        (
-            select sum(source_row_kinds.row_count) from source_row_kinds
-            where source_row_kinds.source_table = '{{ table_names[table] }}' and source_row_kinds.kind = '{{ kind }}'
-        ),
-        '{{ reason | replace("'", "''") }}'
+        union all
+        select
+            '{{ table_names[table] }}',
+            '{{ kind }}',
+            (
+                select sum(source_row_kinds.row_count) from source_row_kinds
+                where source_row_kinds.source_table = '{{ table_names[table] }}' and source_row_kinds.kind = '{{ kind }}'
+            ),
+            '{{ reason | replace("'", "''") }}'
     {%- endfor %}
 
 ),
