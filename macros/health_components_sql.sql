@@ -81,9 +81,9 @@
             'value': "cast(count_open_urgent_tickets as " ~ dbt.type_string() ~ ") || ' open high/urgent, ' || cast("
                 ~ "count_bad_csat_90d as " ~ dbt.type_string() ~ ") || ' rated bad'",
             'unit': " tickets",
-            'available': 'true',
-            'score': "greatest(0.0, 100.0 - " ~ var('support_points_per_open_urgent_ticket') ~ " * count_open_urgent_tickets - "
-                ~ var('support_points_per_bad_csat') ~ " * count_bad_csat_90d)"
+            'available': 'has_tickets',
+            'score': "case when has_tickets then greatest(0.0, 100.0 - " ~ var('support_points_per_open_urgent_ticket')
+                ~ " * count_open_urgent_tickets - " ~ var('support_points_per_bad_csat') ~ " * count_bad_csat_90d) end"
         },
         'sentiment': {
             'raw_value': 'latest_nps_score',

@@ -36,6 +36,15 @@ first_invoices as (
 
 ),
 
+-- the first day the help desk has any ticket: before it (or without support.tickets at all)
+-- there is no support data and the support component drops out, as sentiment and billing do
+first_ticket as (
+
+    select min(cast(created_at as date)) as first_ticket_date
+    from {{ ref('stg_support__tickets') }}
+
+),
+
 config_counts as (
 
     select * from {{ ref('int_product_config_counts') }}
@@ -76,6 +85,7 @@ inputs as (
         -- support, sentiment, billing
         metrics.count_open_urgent_tickets,
         metrics.count_bad_csat_90d,
+        coalesce(first_ticket.first_ticket_date <= metrics.as_of_date, false) as has_tickets,
         nps.latest_nps_score,
         nps.latest_nps_date,
         metrics.count_overdue_invoices,
@@ -83,6 +93,7 @@ inputs as (
 
     from metrics
     cross join config_counts
+    cross join first_ticket
     inner join accounts
         on metrics.account_id = accounts.account_id
     left join nps

@@ -20,7 +20,7 @@
     'sum_silent_points_60d', 'silent_points_pct', 'count_active_days_28d', 'count_features_used_30d',
     'count_milestones_completed', 'last_active_date', 'days_since_last_active', 'licensed_seats',
     'engagement_basis_users', 'feature_adoption_pct', 'activation_pct', 'active_user_pct', 'active_days_pct',
-    'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d', 'latest_nps_score', 'latest_nps_date',
+    'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d', 'has_tickets', 'latest_nps_score', 'latest_nps_date',
     'count_overdue_invoices', 'has_invoices'
 ] %}
 with

@@ -1,35 +1,38 @@
 -- One row per invoice. Whether an invoice was overdue on a day is decided by due_at and
--- paid_at; void invoices are never owed.
+-- paid_at; void invoices are never owed. Invoices without an id, duplicates of an id and
+-- negative amounts (credits) are left out by base_billing__invoices (and counted in
+-- data_quality_issues).
 with
 
-source as (
+invoices as (
 
-    select * from {{ source('billing', 'invoices') }}
+    select * from {{ ref('base_billing__invoices') }}
+    where exclusion_reason is null
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        cast(invoice_id as {{ dbt.type_string() }}) as invoice_id,
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        invoice_id,
+        account_id,
 
         -- numerics
-        cast(amount as decimal(18, 2)) as amount,
-        cast(upper(trim(currency)) as {{ dbt.type_string() }}) as currency,
+        amount,
+        currency,
 
         -- categories
-        cast(lower(trim(status)) as {{ dbt.type_string() }}) as status,
-        coalesce(lower(trim(status)) = 'void', false) as is_void,
+        status,
+        is_void,
 
         -- dates
-        cast(issued_at as date) as issued_date,
-        cast(due_at as date) as due_date,
-        cast(paid_at as date) as paid_date
+        issued_date,
+        due_date,
+        paid_date
 
-    from source
+    from invoices
 
 )
 
-select * from renamed
+select * from final

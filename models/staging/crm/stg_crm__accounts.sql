@@ -1,38 +1,40 @@
 -- One row per CRM account. churned_at is carried for membership ("current customer on D")
--- and for evaluation only; no scoring model may read it.
+-- and for evaluation only; no scoring model may read it. Rows without an account id and
+-- duplicates of an id are left out by base_crm__accounts (and counted in data_quality_issues).
 with
 
-source as (
+accounts as (
 
-    select * from {{ source('crm', 'accounts') }}
+    select * from {{ ref('base_crm__accounts') }}
+    where exclusion_reason is null
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(nullif(trim(crm_id), '') as {{ dbt.type_string() }}) as crm_id,
+        account_id,
+        crm_id,
 
         -- attributes
-        cast(trim(name) as {{ dbt.type_string() }}) as account_name,
-        cast(lower(trim(plan)) as {{ dbt.type_string() }}) as plan,
-        cast(trim(industry) as {{ dbt.type_string() }}) as industry,
-        cast(trim(region) as {{ dbt.type_string() }}) as region,
-        cast(lower(trim(csm_email)) as {{ dbt.type_string() }}) as csm_email,
+        account_name,
+        plan,
+        industry,
+        region,
+        csm_email,
 
         -- numerics
-        cast(arr as decimal(18, 2)) as arr,
-        cast(seats as integer) as licensed_seats,
+        arr,
+        licensed_seats,
 
         -- dates
-        cast(contract_start_date as date) as contract_start_date,
-        cast(renewal_date as date) as renewal_date,
-        cast(churned_at as date) as churned_date
+        contract_start_date,
+        renewal_date,
+        churned_date
 
-    from source
+    from accounts
 
 )
 
-select * from renamed
+select * from final

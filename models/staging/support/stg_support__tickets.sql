@@ -1,33 +1,36 @@
 -- One row per support ticket. Whether a ticket was open on a day is decided by its
 -- timestamps (created_at, solved_at), never by the current status, so history is honest.
+-- Tickets without an id or a creation time, duplicates of an id and tickets solved before
+-- they were created are left out by base_support__tickets (and counted in data_quality_issues).
 with
 
-source as (
+tickets as (
 
-    select * from {{ source('support', 'tickets') }}
+    select * from {{ ref('base_support__tickets') }}
+    where exclusion_reason is null
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        cast(ticket_id as {{ dbt.type_string() }}) as ticket_id,
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(requester_user_id as {{ dbt.type_string() }}) as requester_user_id,
+        ticket_id,
+        account_id,
+        requester_user_id,
 
         -- categories
-        cast(lower(trim(priority)) as {{ dbt.type_string() }}) as priority,
-        cast(lower(trim(status)) as {{ dbt.type_string() }}) as status,
-        cast(lower(trim(satisfaction)) as {{ dbt.type_string() }}) as satisfaction,
-        lower(trim(priority)) in ('high', 'urgent') as is_high_priority,
+        priority,
+        status,
+        satisfaction,
+        is_high_priority,
 
         -- timestamps
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(solved_at as {{ dbt.type_timestamp() }}) as solved_at
+        created_at,
+        solved_at
 
-    from source
+    from tickets
 
 )
 
-select * from renamed
+select * from final

@@ -1,33 +1,36 @@
 -- One row per NPS response. Scores outside 0..10 (or null) are flagged here, left out of
--- every score downstream and counted in data_quality_issues.
+-- every score downstream and counted in data_quality_issues. Responses without an id or a
+-- submission time and duplicates of an id are left out by base_surveys__nps_responses (and
+-- counted too).
 with
 
-source as (
+responses as (
 
-    select * from {{ source('surveys', 'nps_responses') }}
+    select * from {{ ref('base_surveys__nps_responses') }}
+    where exclusion_reason is null
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        cast(response_id as {{ dbt.type_string() }}) as response_id,
-        cast(user_id as {{ dbt.type_string() }}) as user_id,
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        response_id,
+        user_id,
+        account_id,
 
         -- numerics
-        cast(score as integer) as nps_score,
-        coalesce(score between 0 and 10, false) as is_valid_score,
+        nps_score,
+        is_valid_score,
 
         -- text
-        cast(comment as {{ dbt.type_string() }}) as comment,
+        comment,
 
         -- timestamps
-        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at
+        submitted_at
 
-    from source
+    from responses
 
 )
 
-select * from renamed
+select * from final
