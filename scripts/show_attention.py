@@ -23,7 +23,8 @@ with alerts as (
     select
         account_id,
         max(case severity when 'high' then 3 when 'medium' then 2 else 1 end) as severity_rank,
-        string_agg(alert_type, ', ' order by alert_type) as alert_types
+        string_agg(alert_type, ', ' order by alert_type) as alert_types,
+        string_agg(what_to_do, ' ' order by alert_type) as what_to_do
     from marts.health_alerts
     where alert_type <> 'expansion_ready'
     group by account_id
@@ -40,7 +41,9 @@ select
     health.activation_pct,
     coalesce(alerts.alert_types, 'at risk') as alert_types,
     health.health_drivers,
-    coalesce(alerts.severity_rank, 1) * health.arr as priority
+    coalesce(alerts.severity_rank, 1) * health.arr as priority,
+    health.account_id,
+    alerts.what_to_do
 from marts.account_health as health
 left join alerts on health.account_id = alerts.account_id
 where alerts.account_id is not null or health.is_at_risk
@@ -89,7 +92,7 @@ def render(rows: list[tuple], summary: tuple) -> str:
     header = f"{'#':>2}  {'account':<28} {'ARR':>10} {'score':>5} {'band':<6} {'7d':>4} {'users':>7} {'adopt%':>6} {'activ%':>6}  alerts"
     lines += [header, "-" * len(header)]
     for rank, row in enumerate(rows, start=1):
-        (name, arr, score, band, change, active, seats, adoption, activation, alert_types, drivers, _) = row
+        (name, arr, score, band, change, active, seats, adoption, activation, alert_types, drivers, *_) = row
         lines.append(
             f"{rank:>2}  {name[:28]:<28} {float(arr):>10,.0f} {score:>5} {band:<6} {format_change(change):>4} "
             f"{format_seats(active, seats):>7} {float(adoption):>6.1f} {float(activation):>6.1f}  {alert_types}"
