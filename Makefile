@@ -1,4 +1,4 @@
-# The two commands: `make demo` (demo data -> dbt build -> attention list -> sync dry run)
+# The two commands: `make demo` (demo data -> dbt build -> attention list -> sync dry run -> dashboard)
 # and `make test` (lint, dbt build + tests on a small fixed dataset, pytest).
 # Both create the virtual environment from requirements.txt on first use.
 
@@ -53,15 +53,17 @@ $(STAMP): requirements.txt
 	touch $@
 
 demo: venv
-	@echo "==> 1/4 Generating demo data into $(DEMO_DB)"
+	@echo "==> 1/5 Generating demo data into $(DEMO_DB)"
 	$(BIN)/python scripts/generate_demo_data.py --db $(DEMO_DB)
-	@echo "==> 2/4 dbt build (seeds, models, tests) as of today"
+	@echo "==> 2/5 dbt build (seeds, models, tests) as of today"
 	# --full-refresh: the demo data was generated anew, so the incremental models start over
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --full-refresh
-	@echo "==> 3/4 Accounts that need attention today"
+	@echo "==> 3/5 Accounts that need attention today"
 	$(BIN)/python scripts/show_attention.py --db $(DEMO_DB)
-	@echo "==> 4/4 What the Salesforce sync would write (dry run, nothing is sent)"
+	@echo "==> 4/5 What the Salesforce sync would write (dry run, nothing is sent)"
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/python scripts/sync_crm.py salesforce --dry-run
+	@echo "==> 5/5 The dashboard (its last line says where to open it)"
+	$(BIN)/python scripts/build_dashboard.py --db $(DEMO_DB)
 
 test: venv chromium lint test-dbt test-python
 
