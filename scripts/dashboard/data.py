@@ -34,9 +34,13 @@ class Dashboard:
     max_points: dict[str, float]              # component -> the points it can give
     backtest: backtest_warehouse.Backtest | None = None
     optional_tables: set[str] = field(default_factory=set)   # portfolio marts that exist
+    _history_by_account: dict[str, list[Row]] = field(default_factory=dict, repr=False)
 
     def history_of(self, account_id: str) -> list[Row]:
-        return [row for row in self.history if row["account_id"] == account_id]
+        if not self._history_by_account:
+            for row in self.history:
+                self._history_by_account.setdefault(row["account_id"], []).append(row)
+        return self._history_by_account.get(account_id, [])
 
 
 def plain(row: Row) -> Row:

@@ -200,3 +200,16 @@ def test_a_missing_warehouse_is_one_sentence(tmp_path: Path, caplog: pytest.LogC
     assert len(errors) == 2
     assert "make demo" in errors[0] and "marts.account_health is missing" in errors[1]
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_every_page_type_is_a_dbt_exposure() -> None:
+    import yaml
+
+    from dbt_project_harness import PROJECT_ROOT
+
+    exposures = {item["name"]: item for item in yaml.safe_load(
+        (PROJECT_ROOT / "models" / "marts" / "_dashboard__exposures.yml").read_text())["exposures"]}
+    assert set(exposures) == {"dashboard_portfolio", "dashboard_attention", "dashboard_account", "dashboard_backtest"}
+    for name, item in exposures.items():
+        assert item["type"] == "dashboard" and item["depends_on"], name
+    assert "ref('user_engagement')" in exposures["dashboard_account"]["depends_on"]
