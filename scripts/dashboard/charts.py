@@ -9,6 +9,7 @@ needs nothing but the local vega bundle to draw them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import altair as alt
@@ -17,7 +18,10 @@ BAND_COLOURS = {"green": "#2da44e", "yellow": "#d4a72c", "red": "#cf222e"}
 BANDS = list(BAND_COLOURS)
 WIDTH, HEIGHT = 760, 240
 Row = dict[str, Any]
-Figure = tuple[alt.TopLevelMixin, dict[str, list[Row]]]
+Spec = dict[str, Any]
+# a chart (or its validated spec, for the per-account charts, whose spec is the same for
+# every account) and the rows of its named data
+Figure = tuple[alt.TopLevelMixin | Spec, dict[str, list[Row]]]
 
 
 def iso(value: Any) -> Any:
@@ -30,6 +34,14 @@ def band_scale() -> alt.Scale:
 
 def score_trend(history: list[Row], green_min: int, red_below: int) -> Figure:
     """The account's daily score over the history, over shaded band areas."""
+    values = [{"day": iso(row["as_of_date"]), "score": row["health_score"], "band": row["health_band"]}
+              for row in history]
+    return score_trend_spec(green_min, red_below), {"scores": values}
+
+
+@functools.lru_cache(maxsize=4)
+def score_trend_spec(green_min: int, red_below: int) -> Spec:
+    """Validated once per build: every account's trend has the same spec."""
     areas = alt.Chart(alt.Data(values=[
         {"band": "red", "low": 0, "high": red_below},
         {"band": "yellow", "low": red_below, "high": green_min},
@@ -38,32 +50,35 @@ def score_trend(history: list[Row], green_min: int, red_below: int) -> Figure:
         y=alt.Y("low:Q", scale=alt.Scale(domain=[0, 100]), title="health score"), y2="high:Q",
         color=alt.Color("band:N", scale=band_scale(), title="band", legend=alt.Legend(orient="top")),
     )
-    values = [{"day": iso(row["as_of_date"]), "score": row["health_score"], "band": row["health_band"]}
-              for row in history]
     base = alt.Chart(alt.Data(name="scores")).encode(x=alt.X("day:T", title=None))
     line = base.mark_line(color="#24292f", strokeWidth=1.5).encode(y="score:Q")
     points = base.mark_circle(size=18).encode(
         y="score:Q", color=alt.Color("band:N", scale=band_scale(), legend=None),
         tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("score:Q"), alt.Tooltip("band:N")])
     chart = alt.layer(areas, line, points).properties(width=WIDTH, height=HEIGHT, title="Health score by day")
-    return chart, {"scores": values}
+    return chart.to_dict()
 
 
 def component_points(history: list[Row], components: list[str], labels: dict[str, str]) -> Figure:
     """Points each component gave on each day, stacked: the stack's height is the score."""
     values = [{"day": iso(row["as_of_date"]), "component": labels[name], "points": row[f"points_{name}"]}
               for row in history for name in components if row[f"points_{name}"] is not None]
-    order = [labels[name] for name in components]
+    return component_points_spec(tuple(labels[name] for name in components)), {"points": values}
+
+
+@functools.lru_cache(maxsize=4)
+def component_points_spec(order: tuple[str, ...]) -> Spec:
+    """Validated once per build: every account's component chart has the same spec."""
     chart = alt.Chart(alt.Data(name="points")).mark_area().encode(
         x=alt.X("day:T", title=None),
         y=alt.Y("points:Q", stack="zero", title="points", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("component:N", sort=order, title="component", scale=alt.Scale(scheme="tableau20")),
+        color=alt.Color("component:N", sort=list(order), title="component", scale=alt.Scale(scheme="tableau20")),
         order=alt.Order("component_order:Q"),
         tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("component:N"), alt.Tooltip("points:Q")],
     ).transform_calculate(
-        component_order=f"indexof({order!r}, datum.component)"
+        component_order=f"indexof({list(order)!r}, datum.component)"
     ).properties(width=WIDTH, height=HEIGHT, title="Where the score's points come from, by day")
-    return chart, {"points": values}
+    return chart.to_dict()
 
 
 def bands_over_time(counts: list[Row]) -> Figure:

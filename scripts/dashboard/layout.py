@@ -81,14 +81,17 @@ def kpi(label: str, value: str, metric: str, css: str = "") -> str:
             f'<span class="label">{escape(label)}</span></div>')
 
 
-def chart(chart_id: str, figure: alt.TopLevelMixin | tuple[alt.TopLevelMixin, dict[str, list[dict[str, Any]]]]
+Spec = dict[str, Any]
+
+
+def chart(chart_id: str, figure: alt.TopLevelMixin | tuple[alt.TopLevelMixin | Spec, dict[str, list[dict[str, Any]]]]
           ) -> str:
     """A slot the page's script fills with the chart; the spec travels as JSON beside it.
 
     figure is a chart with inline data, or (chart, datasets) for a chart whose data is named:
     the rows join the spec after Altair validated it (see charts.py)."""
     spec, datasets = figure if isinstance(figure, tuple) else (figure, {})
-    content = spec.to_dict()
+    content = dict(spec) if isinstance(spec, dict) else spec.to_dict()
     if datasets:
         content["datasets"] = {**content.get("datasets", {}), **datasets}
     data = json.dumps(content, separators=(",", ":"), default=str).replace("<", "\\u003c")
