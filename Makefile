@@ -1,4 +1,4 @@
-# The two commands: `make demo` (demo data -> dbt build -> attention list -> sync dry run)
+# The two commands: `make demo` (demo data -> dbt build -> attention list -> sync dry run -> dashboard)
 # and `make test` (lint, dbt build + tests on a small fixed dataset, pytest).
 # Both create the virtual environment from requirements.txt on first use.
 
@@ -25,7 +25,7 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint test-dbt test-python sync digest daily docs clean backtest chromium \
+.PHONY: help venv demo test lint metrics dashboard test-dbt test-python sync digest daily docs clean backtest chromium \
 	test-postgres test-spark venv-spark benchmark
 
 help:
@@ -35,6 +35,8 @@ help:
 	@echo "make digest - post the daily digest to Slack (needs SLACK_WEBHOOK_URL)"
 	@echo "make daily  - the scheduled job: source freshness, dbt build, then sync, then digest"
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
+	@echo "make metrics   - after make demo: example queries of the semantic layer (MetricFlow's mf query)"
+	@echo "make dashboard - after make demo: the static dashboard in target/dashboard/ (open index.html)"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
@@ -51,15 +53,17 @@ $(STAMP): requirements.txt
 	touch $@
 
 demo: venv
-	@echo "==> 1/4 Generating demo data into $(DEMO_DB)"
+	@echo "==> 1/5 Generating demo data into $(DEMO_DB)"
 	$(BIN)/python scripts/generate_demo_data.py --db $(DEMO_DB)
-	@echo "==> 2/4 dbt build (seeds, models, tests) as of today"
+	@echo "==> 2/5 dbt build (seeds, models, tests) as of today"
 	# --full-refresh: the demo data was generated anew, so the incremental models start over
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --full-refresh
-	@echo "==> 3/4 Accounts that need attention today"
+	@echo "==> 3/5 Accounts that need attention today"
 	$(BIN)/python scripts/show_attention.py --db $(DEMO_DB)
-	@echo "==> 4/4 What the Salesforce sync would write (dry run, nothing is sent)"
+	@echo "==> 4/5 What the Salesforce sync would write (dry run, nothing is sent)"
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/python scripts/sync_crm.py salesforce --dry-run
+	@echo "==> 5/5 The dashboard (its last line says where to open it)"
+	$(BIN)/python scripts/build_dashboard.py --db $(DEMO_DB)
 
 test: venv chromium lint test-dbt test-python
 
@@ -74,11 +78,38 @@ test-dbt: venv
 	$(BIN)/python scripts/generate_demo_data.py --db $(TEST_DB) $(TEST_DATA_FLAGS)
 	@echo "==> dbt build on the test dataset (seeds, models, data tests, unit tests) as of $(TEST_AS_OF)"
 	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --full-refresh --vars '{as_of_date: $(TEST_AS_OF)}'
+	@echo "==> MetricFlow: the semantic models and metrics checked against the test warehouse"
+	# dbt's parse above already validated the semantic layer's spec; this also checks that every
+	# dimension, measure and metric queries on the built tables (a column typo fails here)
+	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/mf validate-configs
 
 test-python: venv
 	@echo "==> pytest"
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest tests/python -q -p no:cacheprovider \
 		|| { code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; exit $$code; }
+
+# Example queries of the semantic layer (models/semantic): the metrics by name, as a BI tool asks.
+metrics: venv
+	@test -f $(DEMO_DB) || { echo "No warehouse at $(DEMO_DB): run make demo first."; exit 1; }
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt parse --quiet
+	@echo "==> The book today, by health band"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 1 --metrics accounts,arr,average_health_score,pct_accounts_at_risk \
+		--group-by account__health_band --order account__health_band
+	@echo "==> By coverage tier: activity and adoption"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 1 \
+		--metrics accounts,active_accounts_30d,active_users_7d,active_users_30d,average_feature_adoption_pct,average_activation_pct \
+		--group-by account__coverage_tier --order account__coverage_tier
+	@echo "==> Accounts by band at each month's end (score history)"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --metrics accounts_daily \
+		--group-by metric_time__month,account_day__health_band --order metric_time__month,account_day__health_band
+	@echo "==> DAU, WAU, MAU and stickiness at each month's end"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 1 --metrics dau,wau,mau,pct_stickiness \
+		--group-by metric_time__month --order metric_time__month
+
+# The static dashboard (scripts/dashboard): DASHBOARD_FLAGS='--warehouse-dsn ...' reads PostgreSQL.
+DASHBOARD_FLAGS ?=
+dashboard: venv
+	$(BIN)/python scripts/build_dashboard.py --db $(DEMO_DB) $(DASHBOARD_FLAGS)
 
 # The demo has 450 days of events; 390 days of score history leave 300 labelled days (90-day horizon).
 BACKTEST_VARS := {history_days: 390}

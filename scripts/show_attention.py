@@ -32,7 +32,8 @@ with alerts as (
     select
         account_id,
         max(case severity when 'high' then 3 when 'medium' then 2 else 1 end) as severity_rank,
-        string_agg(alert_type, ', ' order by alert_type) as alert_types
+        string_agg(alert_type, ', ' order by alert_type) as alert_types,
+        string_agg(what_to_do, ' ' order by alert_type) as what_to_do
     from marts.health_alerts
     where alert_type <> 'expansion_ready'
     group by account_id
@@ -51,6 +52,7 @@ select
     health.health_drivers,
     health.at_risk_reason,
     health.account_id,
+    alerts.what_to_do,
     coalesce(alerts.severity_rank, 1) * health.arr as priority
 from marts.account_health as health
 left join alerts on health.account_id = alerts.account_id
@@ -118,7 +120,7 @@ def render(rows: list[tuple], summary: tuple) -> str:
     lines += [header, "-" * len(header)]
     for rank, row in enumerate(rows, start=1):
         (name, arr, score, band, change, active, seats, adoption, activation, alert_types, drivers, at_risk_reason,
-         account_id, _) = row
+         account_id, *_) = row
         lines.append(
             f"{rank:>2}  {format_name(name, account_id):<28} {float(arr or 0):>10,.0f} {score:>5} {band:<6} "
             f"{format_change(change):>4} {format_seats(active, seats):>7} {format_pct(adoption):>6} "

@@ -1,4 +1,7 @@
-"""The backtest as one static HTML page: tables, inline SVG figures, no scripts.
+"""The backtest as one static HTML page: tables, figures pre-rendered to inline SVG, no scripts.
+
+The figures are the Vega-Lite charts of health_backtest.charts (the dashboard's Backtest page
+draws the same ones), rendered to SVG here by vl-convert.
 
 A Content-Security-Policy forbids every network fetch, so the page renders the same
 offline, from a file, in a mail attachment or in a headless browser.
@@ -8,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from health_backtest import svg_charts, text_tables
+import altair as alt
+import vl_convert
+
+from health_backtest import charts, text_tables
 from health_backtest.ranking import Interval
 from health_backtest.text_tables import Grid
 from health_backtest.warehouse import Backtest
@@ -50,21 +56,16 @@ def html_table(grid: Grid, table_id: str, health_first_column: bool = True) -> s
     return "\n".join(lines)
 
 
-def lead_time_figure(backtest: Backtest) -> str:
-    c = backtest.context
-    observed = [row for row in backtest.lead_times if row["scorer"] == "health_score" and row["is_window_observed"]]
-    red = [row["lead_days_red"] for row in observed if row["lead_days_red"] is not None]
-    yellow = [row["lead_days_yellow_or_red"] for row in observed if row["lead_days_yellow_or_red"] is not None]
-    return svg_charts.lead_time_chart(
-        red, yellow, never_red=len(observed) - len(red), never_yellow=len(observed) - len(yellow),
-        horizon_days=int(c["horizon_days"]), in_time_days=int(c["warning_lead_days"]),
-    )
+def svg_figure(chart_id: str, chart: alt.LayerChart) -> str:
+    """A chart as inline SVG in a div with the given id (the SVG's own header dropped)."""
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    return f'<div id="{chart_id}" class="figure">{svg}</div>'
 
 
 def render(backtest: Backtest, intervals: dict[str, Interval] | None = None,
            differences: dict[str, Interval] | None = None, generated_at: dt.datetime | None = None) -> str:
     c = backtest.context
-    overall_rate = 100.0 * c["count_churn_days"] / c["count_labelled_days"] if c["count_labelled_days"] else 0.0
+    overall_rate = charts.overall_rate_pct(backtest)
     generated = (generated_at or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     verdict = "".join(f"<li>{escape(sentence)}</li>" for sentence in text_tables.verdict(backtest, differences))
     cutoffs = "".join(f"<li>{escape(line)}</li>" for line in text_tables.cutoffs_lines(backtest))
@@ -104,7 +105,7 @@ the first red (and the first yellow-or-red) day in that window and the churn dat
 time to act.</p>
 {html_table(text_tables.lead_time_grid(backtest), "lead-time-table")}
 <figure>
-{lead_time_figure(backtest)}
+{svg_figure("lead-time-chart", charts.lead_time_chart(backtest))}
 <figcaption>Health score: how many churned accounts were first warned how long before they churned (grey: never red in the window; a warning already standing when the window opened counts as the full horizon).</figcaption>
 </figure>
 
@@ -117,7 +118,7 @@ and the share that were red at least once.</p>
 <p>Labelled days split into tenths by score, decile 1 holding the lowest scores. A score that works piles the churn
 into the first deciles; lift is a decile's churn rate over the rate of all days ({overall_rate:.1f} %).</p>
 <figure>
-{svg_charts.lift_chart(backtest.lift, overall_rate)}
+{svg_figure("lift-chart", charts.lift_chart(backtest.lift, overall_rate))}
 <figcaption>Churn within {horizon} days by score decile, health score against the baselines.</figcaption>
 </figure>
 {html_table(text_tables.lift_grid(backtest), "lift-table", health_first_column=False)}

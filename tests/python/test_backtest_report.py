@@ -122,7 +122,7 @@ def test_the_page_fetches_nothing_and_runs_no_script(report: tuple[Path, str]) -
     assert "<script" not in html.lower()
     assert "<link" not in html.lower()
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
-    assert urls <= {"http://www.w3.org/2000/svg"}, urls
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls  # SVG namespaces
     assert "Content-Security-Policy" in html
 
 
@@ -133,19 +133,24 @@ def browser_ready() -> None:
 
 
 def test_chromium_renders_the_page_with_both_figures(report: tuple[Path, str], browser_ready: None,
-                                                     tmp_path: Path) -> None:
+                                                     db: Path, tmp_path: Path) -> None:
     html = report[0]
     dom = chromium(["--dump-dom", html.as_uri()], tmp_path)
     assert dom.returncode == 0, dom.stderr[-2000:]
     rendered = dom.stdout
     assert "Does the health score work?" in rendered
-    lift = re.search(r'<svg id="lift-chart".*?</svg>', rendered, flags=re.DOTALL)
-    lead = re.search(r'<svg id="lead-time-chart".*?</svg>', rendered, flags=re.DOTALL)
+    lift = re.search(r'<div id="lift-chart".*?</svg>', rendered, flags=re.DOTALL)
+    lead = re.search(r'<div id="lead-time-chart".*?</svg>', rendered, flags=re.DOTALL)
     assert lift and lead, "a figure is missing from the rendered page"
-    lift_bars = re.findall(r'<rect class="bar" data-scorer="(\w+)"', lift.group(0))
-    assert {"health_score", "activity_events_30d", "nps_score"} <= set(lift_bars)
-    assert lift_bars.count("health_score") == 10
-    assert len(re.findall(r'<rect class="bar"', lead.group(0))) > 0
+    # each bar's aria-label names its scorer (lift) or warning (lead time) and its value
+    lift_bars = re.findall(r'aria-label="[^"]*scorer: ([^;"]+);', lift.group(0))
+    assert {"Health score", "Activity (all events, 30 days)", "NPS alone"} <= set(lift_bars)
+    assert lift_bars.count("Health score") == 10
+    health_decile_1 = re.search(r'aria-label="[^"]*scorer: Health score; decile: 1; churned %: ([0-9.]+)', lift.group(0))
+    expected = query(db, "select pct_churn_rate from backtest.health_backtest_lift "
+                         "where scorer = 'health_score' and decile = 1")[0][0]
+    assert health_decile_1 and float(health_decile_1.group(1)) == pytest.approx(float(expected), abs=0.05)
+    assert len(re.findall(r'aria-label="[^"]*warning: first red', lead.group(0))) > 0
     for table_id in ("auc-table", "bands-table", "lead-time-table", "false-alarm-table", "lift-table"):
         assert f'id="{table_id}"' in rendered, table_id
 

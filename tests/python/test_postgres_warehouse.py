@@ -23,6 +23,7 @@ from dbt_project_harness import TEST_AS_OF, reference_warehouse, run_dbt
 from warehouse_copy import SOURCE_TABLES, copy_sources_to_postgres, mismatched_relations
 
 import backtest_report
+import build_dashboard
 import show_attention
 import suggest_weights
 
@@ -139,3 +140,33 @@ def test_the_scripts_read_postgres_like_duckdb(postgres_warehouse: str, duckdb_w
     assert "need attention today" in printed["duckdb"][2]
     assert printed["postgres"] == printed["duckdb"]
     assert (tmp_path / "postgres.csv").read_text() == (tmp_path / "duckdb.csv").read_text()
+
+
+def test_the_dashboard_built_from_postgres_equals_duckdbs(postgres_warehouse: str, duckdb_warehouse: Path,
+                                                          tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """make dashboard with a DSN writes the same pages as from the DuckDB file, and Chromium
+    shows the PostgreSQL marts' band counts on its portfolio page."""
+    import psycopg2
+
+    from backtest_harness import chromium
+
+    sites = {}
+    for engine, source in (("duckdb", ["--db", str(duckdb_warehouse)]),
+                           ("postgres", ["--warehouse-dsn", postgres_warehouse])):
+        sites[engine] = tmp_path / engine
+        printed = script_output(build_dashboard.main, [*source, "--out", str(sites[engine])], capsys)
+        assert "Dashboard as of" in printed and "with the backtest" in printed
+    pages_of = {engine: sorted(p.relative_to(site) for p in site.rglob("*.html")) for engine, site in sites.items()}
+    assert pages_of["postgres"] == pages_of["duckdb"] and len(pages_of["duckdb"]) > 4
+    for page in pages_of["duckdb"]:
+        assert (sites["postgres"] / page).read_text() == (sites["duckdb"] / page).read_text(), page
+    dom = chromium(["--virtual-time-budget=15000", "--dump-dom", (sites["postgres"] / "index.html").as_uri()],
+                   tmp_path).stdout
+    with psycopg2.connect(postgres_warehouse) as con, con.cursor() as cursor:
+        cursor.execute("select health_band, count(*) from marts.account_health group by 1")
+        counts = dict(cursor.fetchall())
+    for band in ("green", "yellow", "red"):
+        shown = re.search(rf'data-metric="accounts-{band}"><span class="value">([0-9,]+)<', dom)
+        assert shown and int(shown.group(1).replace(",", "")) == counts.get(band, 0), band
+    assert dom.count('data-rendered="true"') == 2
