@@ -130,7 +130,7 @@ def attention(dashboard: Dashboard) -> str:
             num(rank), account_link(row), num(row["arr"]), num(row["health_score"]),
             html_cell(band_badge(row["health_band"])), num(row["score_change_7d"], signed=True),
             row["alert_types"] or "-",
-            row["health_drivers"] + (f" At risk: {row['at_risk_reason']}." if row["at_risk_reason"] else ""),
+            (row["health_drivers"] or "") + (f" At risk: {row['at_risk_reason']}." if row["at_risk_reason"] else ""),
             row["what_to_do"] or "Read the drivers, then call the account's most active user.",
         ])
     body = f"""
