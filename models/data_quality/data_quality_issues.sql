@@ -93,6 +93,13 @@ orphans as (
                 )
         ) as count_nps,
         (
+            select count(*) from {{ ref('stg_billing__subscriptions') }} as s
+            where not exists (
+                select 1 from accounts
+                where accounts.account_id = s.account_id
+            )
+        ) as count_subscriptions,
+        (
             select count(*) from accounts
             where crm_id is null
         ) as count_missing_crm_id
@@ -177,6 +184,13 @@ kinds as (
         'unknown_account',
         count_invoices,
         'Invoice belongs to an account id that crm.accounts does not know; left out of billing.'
+    from orphans
+    union all
+    select
+        'billing.subscriptions',
+        'unknown_account',
+        count_subscriptions,
+        'Subscription belongs to an account id that crm.accounts does not know; left out of ARR and seats.'
     from orphans
     union all
     select
