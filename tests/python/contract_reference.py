@@ -134,6 +134,17 @@ class Memberships:
         return [r for r in rows if r["timestamp"] == first_time][-1]["group_id"]
 
 
+def seats_on_day(raw: Raw, subscriptions_by_account: dict[str, list[Row]], account_id: str,
+                 day: dt.date) -> int | None:
+    """Licensed seats on D: crm.accounts.seats as it stands; with subscriptions (§6) the sum of
+    seats over the account's subscriptions that count on D, null when none of them has seats."""
+    if raw.subscriptions is None:
+        return next(a["seats"] for a in raw.accounts if a["account_id"] == account_id)
+    seats = [s["seats"] for s in subscriptions_by_account.get(account_id, [])
+             if subscription_counts(s, day) and s["seats"] is not None]
+    return sum(seats) if seats else None
+
+
 def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
     catalog, milestones = read_seeds(seeds_dir)
     features = sorted({c["feature"] for c in catalog.values() if c["feature"]})
@@ -156,6 +167,9 @@ def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
             "is_meaningful": bool(entry and entry["is_meaningful"]), "feature": entry and entry["feature"],
         })
 
+    subscriptions_by_account: dict[str, list[Row]] = defaultdict(list)
+    for subscription in raw.subscriptions or []:
+        subscriptions_by_account[subscription["account_id"]].append(subscription)
     current = {a["account_id"] for a in raw.accounts
                if a["contract_start_date"] is not None and a["contract_start_date"] <= as_of
                and (a["churned_at"] is None or a["churned_at"] > as_of)}
@@ -176,7 +190,7 @@ def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
         completed = {m: min((e["date"] for e in events if e["event"] == event), default=None)
                      for m, event in milestones}
         last_active = max((e["date"] for e in meaningful), default=None)
-        seats = accounts[account_id]["seats"]
+        seats = seats_on_day(raw, subscriptions_by_account, account_id, as_of)
         expected.account_health[account_id] = {
             "active_users_7d": len(active_7d),
             "active_users_30d": len(active_30d),
