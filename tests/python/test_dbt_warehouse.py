@@ -145,3 +145,8 @@ def test_the_attention_table_prints_ranked_accounts(warehouse: Path, capsys: pyt
     output = capsys.readouterr().out
     assert "need attention today" in output
     assert len(re.findall(r"^\s*\d+\s{2}\S", output, flags=re.MULTILINE)) == 5
+    # the portfolio lines come last, with the mart's figures
+    (nrr, grr), = query(warehouse, "select nrr_pct, grr_pct from marts.portfolio_retention "
+                                   "where segment_type = 'all' and period_days = 90")
+    assert f"last 90 days: NRR {float(nrr):.1f}%, GRR {float(grr):.1f}%" in output
+    assert output.index("need attention today") < output.index("Portfolio (ARR on a day")
