@@ -42,8 +42,8 @@ customer_days as (
         left join subscriptions
             on
                 customer_days.account_id = subscriptions.account_id
-                and subscriptions.started_date <= customer_days.as_of_date
-                and (subscriptions.ended_date is null or subscriptions.ended_date > customer_days.as_of_date)
+                and customer_days.as_of_date >= subscriptions.started_date
+                and (subscriptions.ended_date is null or customer_days.as_of_date < subscriptions.ended_date)
         group by customer_days.account_id, customer_days.as_of_date
 
     )

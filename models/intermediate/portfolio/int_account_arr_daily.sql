@@ -64,8 +64,8 @@ days as (
         left join subscriptions
             on
                 accounts.account_id = subscriptions.account_id
-                and subscriptions.started_date <= days.as_of_date
-                and (subscriptions.ended_date is null or subscriptions.ended_date > days.as_of_date)
+                and days.as_of_date >= subscriptions.started_date
+                and (subscriptions.ended_date is null or days.as_of_date < subscriptions.ended_date)
         group by accounts.account_id, days.as_of_date
 
     )

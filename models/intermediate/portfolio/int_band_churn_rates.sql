@@ -38,12 +38,14 @@ select
     end as churn_rate_pct,
     cast(case
         when known.count_accounts is null
-            then 'No day of the score history in this band has a known '
-            || '{{ var('portfolio_outcome_days') }}-day outcome yet (history too short).'
+            then
+                'No day of the score history in this band has a known '
+                || '{{ var('portfolio_outcome_days') }}-day outcome yet (history too short).'
         when known.count_accounts < {{ var('portfolio_min_sample_accounts') }}
-            then 'Only ' || cast(known.count_accounts as {{ dbt.type_string() }})
-            || ' accounts in this band have a known outcome; at least '
-            || '{{ var('portfolio_min_sample_accounts') }} are needed (var portfolio_min_sample_accounts).'
+            then
+                'Only ' || cast(known.count_accounts as {{ dbt.type_string() }})
+                || ' accounts in this band have a known outcome; at least '
+                || '{{ var('portfolio_min_sample_accounts') }} are needed (var portfolio_min_sample_accounts).'
     end as {{ dbt.type_string() }}) as churn_rate_null_reason
 from bands
 left join known

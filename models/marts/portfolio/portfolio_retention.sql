@@ -51,7 +51,7 @@ account_periods as (
         on_end.arr as end_arr
     from periods
     inner join arr_daily as on_start
-        on on_start.as_of_date = periods.period_start_date
+        on periods.period_start_date = on_start.as_of_date
     inner join arr_daily as on_end
         on
             on_start.account_id = on_end.account_id
