@@ -115,6 +115,15 @@ def test_portfolio_retention_equals_the_reference_without_subscriptions(tmp_path
         with_subscriptions = expected_retention(read_raw(con), as_of)
     assert expected_retention(raw, as_of) != with_subscriptions   # the two readings differ on this data
 
+    # using_subscriptions: true requires the table; a missing one stops with a sentence naming the fix
+    with duckdb.connect(str(copy)) as con:
+        con.execute("drop table billing.subscriptions")
+    required = run_dbt(["run", "--select", "stg_billing__subscriptions",
+                        "--vars", f"{{as_of_date: {TEST_AS_OF}, using_subscriptions: true}}"], copy,
+                       target_path=tmp_path / "target")
+    assert required.returncode != 0
+    assert "var 'using_subscriptions' is true but the table billing.subscriptions does not exist" in required.stdout
+
 
 def test_history_days_equal_the_reference_as_of_each_day(test_dataset: tuple[Any, Raw]) -> None:
     con, raw = test_dataset
