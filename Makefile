@@ -69,7 +69,7 @@ test: venv chromium lint test-dbt test-python
 
 lint: venv
 	@echo "==> sqlfluff lint (dbt templater)"
-	$(BIN)/python scripts/make_empty_sources.py --db $(TEST_DIR)/lint.duckdb
+	$(BIN)/python scripts/make_empty_sources.py --db $(TEST_DIR)/lint.duckdb --with-subscriptions
 	DBT_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt --processes 2
 
 test-dbt: venv

@@ -14,7 +14,9 @@
 {% macro source_enabled(source_name, table_name, using_var) %}
     {#- True when the project reads source_name.table_name: var(using_var) is true, or unset
         and the table exists. Stops with a sentence when the var is true and the table is
-        missing, or when the var is not true, false or null. -#}
+        missing, or when the var is not true, false or null. The table is found through the
+        graph, not source(), so a model that only asks (int_account_arr_daily) does not
+        depend on the table. -#}
     {%- set using = var(using_var) -%}
     {%- set using_text = (using | string | lower) if using is not none else 'null' -%}
     {%- if using_text not in ['true', 'false', 'null', 'none', ''] -%}
@@ -23,21 +25,24 @@
             ~ "Set it in dbt_project.yml or with --vars '{" ~ using_var ~ ": false}'."
         ) }}
     {%- endif -%}
-    {%- set relation = source(source_name, table_name) -%}
-    {#- at parse time nothing can be looked up; a unit test's fixture (a CTE) always exists -#}
-    {%- if not execute or relation.is_cte -%}
-        {{ return(true) }}
-    {%- endif -%}
     {%- if using_text == 'false' -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set found = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) -%}
+    {#- at parse time nothing can be looked up: the table counts as read, so the lineage shows it -#}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set node = (graph.get('sources', {}).values() | selectattr('source_name', 'equalto', source_name)
+                    | selectattr('name', 'equalto', table_name) | list | first) -%}
+    {%- if node is not defined or node is none -%}
+        {#- no graph to look in (a unit test): only an explicit true reads the table -#}
+        {{ return(using_text == 'true') }}
+    {%- endif -%}
+    {%- set found = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) -%}
     {%- if found is none and using_text == 'true' -%}
         {{ exceptions.raise_compiler_error(
-            "Configuration error: var " ~ using_var ~ " is true, but the table " ~ relation.schema ~ "."
-            ~ relation.identifier ~ " does not exist. Load it, point " ~ source_name ~ "_schema at the schema that "
+            "Configuration error: var " ~ using_var ~ " is true, but the table " ~ node.schema ~ "."
+            ~ node.identifier ~ " does not exist. Load it, point " ~ source_name ~ "_schema at the schema that "
             ~ "holds it, or set " ~ using_var ~ ": false (or leave it unset) to run without it."
         ) }}
     {%- endif -%}
@@ -47,9 +52,11 @@
 {% macro optional_source(source_name, table_name, using_var) %}
     {#- What a staging model selects from: the source relation when source_enabled(), else an
         empty select with the source's columns and types (empty_source_sql), as a subquery. -#}
-    {#- at parse time the source is always named, so the lineage shows it whatever the var -#}
-    {%- if not execute or source_enabled(source_name, table_name, using_var) -%}
-        {{ return(source(source_name, table_name)) }}
+    {#- at parse time the source is always named, so the lineage shows it whatever the var;
+        a unit test's fixture (a CTE) is always read -#}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if not execute or relation.is_cte or source_enabled(source_name, table_name, using_var) -%}
+        {{ return(relation) }}
     {%- endif -%}
     {{ return('(' ~ empty_source_sql(source_name, table_name) ~ ') as missing_' ~ table_name) }}
 {% endmacro %}

@@ -33,12 +33,20 @@ SOURCE_TABLES: dict[str, str] = {
     "billing.invoices": "invoice_id varchar, account_id varchar, amount decimal(18,2), currency varchar, "
     "issued_at date, due_at date, paid_at date, status varchar",
 }
+# Optional tables (CONTRACT.md section 6): a project runs unchanged without them.
+OPTIONAL_TABLES: dict[str, str] = {
+    "billing.subscriptions": "subscription_id varchar, account_id varchar, plan varchar, arr decimal(18,2), "
+    "seats integer, started_on date, ended_on date",
+}
 
 
-def create_empty_sources(db_path: Path) -> None:
+def create_empty_sources(db_path: Path, with_subscriptions: bool = False) -> None:
+    """The required source tables, empty; billing.subscriptions too when asked (an empty
+    subscriptions table means "ARR 0 everywhere" to the project, not "no subscriptions")."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    tables = {**SOURCE_TABLES, **(OPTIONAL_TABLES if with_subscriptions else {})}
     with duckdb.connect(str(db_path)) as con:
-        for table, columns in SOURCE_TABLES.items():
+        for table, columns in tables.items():
             schema = table.split(".")[0]
             con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table if not exists {table} ({columns})")
@@ -48,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="DuckDB file to create the tables in")
+    parser.add_argument("--with-subscriptions", action="store_true",
+                        help="also create the optional billing.subscriptions table")
     args = parser.parse_args(argv)
-    create_empty_sources(Path(args.db))
+    create_empty_sources(Path(args.db), with_subscriptions=args.with_subscriptions)
     LOG.info("Empty source tables ready in %s", args.db)
     return 0
 

@@ -152,7 +152,72 @@ def main(argv: list[str] | None = None) -> int:
                   where(args.db, args.warehouse_dsn), str(error).splitlines()[0])
         return 1
     print(render(rows, summary))
+    print_portfolio(args)
     return 0
+
+
+# ---- portfolio lines (issue 16): printed after the attention list, from the portfolio marts ----
+
+PORTFOLIO_RETENTION_SQL = """
+select period_days, starting_arr, ending_arr, nrr_pct, grr_pct, logo_retention_pct
+from marts.portfolio_retention
+where segment_type = 'all'
+order by period_days
+"""
+
+PORTFOLIO_RENEWALS_SQL = """
+select
+    sum(arr) as arr_renewing,
+    sum(arr_at_risk) as arr_at_risk,
+    sum(case when health_band = 'red' then arr else 0 end) as arr_red
+from marts.renewal_forecast
+where renewal_window in ('0_30_days', '31_90_days')
+"""
+
+PORTFOLIO_BOOKS_SQL = """
+select csm_email, count_accounts, pct_capacity_used
+from marts.csm_book
+where is_overloaded
+order by csm_email
+"""
+
+
+def _pct_text(value: object) -> str:
+    return "n/a" if value is None else f"{float(value):.1f}%"
+
+
+def render_portfolio(retention: list[dict], renewals: dict, overloaded: list[dict]) -> str:
+    """The portfolio lines: trailing retention per period, renewals at risk, overloaded books."""
+    lines = ["", "Portfolio (ARR on a day as in CONTRACT.md section 6):"]
+    for row in retention:
+        lines.append(
+            f"  last {row['period_days']} days: NRR {_pct_text(row['nrr_pct'])}, GRR {_pct_text(row['grr_pct'])}, "
+            f"logos kept {_pct_text(row['logo_retention_pct'])} "
+            f"(ARR {float(row['starting_arr']):,.0f} -> {float(row['ending_arr']):,.0f})")
+    lines.append(
+        f"  renewing in the next 90 days: {float(renewals['arr_renewing'] or 0):,.0f} ARR, "
+        f"{float(renewals['arr_at_risk'] or 0):,.0f} at risk by the bands' own churn rates "
+        f"({float(renewals['arr_red'] or 0):,.0f} of it red)")
+    if overloaded:
+        books = ", ".join(f"{row['csm_email']} ({row['count_accounts']} accounts, "
+                          f"{_pct_text(row['pct_capacity_used'])} of capacity)" for row in overloaded)
+        lines.append(f"  overloaded CSM books: {books}")
+    else:
+        lines.append("  no CSM book is over its capacity range")
+    return "\n".join(lines)
+
+
+def print_portfolio(args: argparse.Namespace) -> None:
+    """Print the portfolio lines; a warehouse without the portfolio marts gets a one-line note."""
+    try:
+        with Warehouse.open(args.warehouse_dsn, str(Path(args.db).resolve()), read_only=True) as con:
+            retention = con.fetch(PORTFOLIO_RETENTION_SQL).rows
+            renewals = con.fetch(PORTFOLIO_RENEWALS_SQL).rows[0]
+            overloaded = con.fetch(PORTFOLIO_BOOKS_SQL).rows
+    except query_errors() as error:
+        LOG.warning("No portfolio lines: the portfolio marts are not built (%s).", str(error).splitlines()[0])
+        return
+    print(render_portfolio(retention, renewals, overloaded))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
     'tickets': var('support_schema') ~ '.tickets',
     'nps': var('surveys_schema') ~ '.nps_responses',
     'invoices': var('billing_schema') ~ '.invoices',
+    'subscriptions': var('billing_schema') ~ '.subscriptions',
 } %}
 {#- (table, kind, reason) of the rows base_* models leave out or correct -#}
 {%- set source_row_kinds = [
@@ -160,6 +161,11 @@ source_totals as (
         count(*)
     from source_rows
     group by source_table
+    union all
+    select
+        '{{ table_names.subscriptions }}',
+        count(*)
+    from {{ ref('stg_billing__subscriptions') }}
 
 ),
 
@@ -189,6 +195,13 @@ orphans as (
                     where accounts.account_id = n.account_id
                 )
         ) as count_nps,
+        (
+            select count(*) from {{ ref('stg_billing__subscriptions') }} as s
+            where not exists (
+                select 1 from accounts
+                where accounts.account_id = s.account_id
+            )
+        ) as count_subscriptions,
         (
             select count(*) from accounts
             where crm_id is null
@@ -274,6 +287,13 @@ kinds as (
         'unknown_account',
         count_invoices,
         'Invoice belongs to an account id that crm.accounts does not know; left out of billing.'
+    from orphans
+    union all
+    select
+        '{{ table_names.subscriptions }}',
+        'unknown_account',
+        count_subscriptions,
+        'Subscription belongs to an account id that crm.accounts does not know; left out of ARR and seats.'
     from orphans
     union all
     select

@@ -24,11 +24,12 @@ from .invoices import build_invoices
 from .nps import build_nps
 from .planted import TRACK_KINDS, VARIANTS, SpecialUsers, chunk_allocation, plant_events, special_users, variant_totals
 from .rand import stream
+from .subscriptions import build_subscriptions
 from .tickets import build_tickets
 from .users import Users, build_users, user_id
 
 log = logging.getLogger("generate_demo_data")
-EVENTS_STAGE, IDENTITY_STAGE, TICKETS_STAGE, NPS_STAGE, INVOICES_STAGE = 3, 4, 5, 6, 7
+EVENTS_STAGE, IDENTITY_STAGE, TICKETS_STAGE, NPS_STAGE, INVOICES_STAGE, SUBSCRIPTIONS_STAGE = 3, 4, 5, 6, 7, 8
 
 
 @dataclass
@@ -199,7 +200,7 @@ def run(config: GeneratorConfig) -> RunSummary:
                              build_identifies(rng, config.seed, users, a, special, timeline))
             warehouse.insert(con, "segment.groups", warehouse.GROUPS_SELECT,
                              build_groups(rng, config.seed, users, a, special, timeline))
-        with stage("crm.accounts, support.tickets, surveys.nps_responses, billing.invoices"):
+        with stage("crm.accounts, support.tickets, surveys.nps_responses, billing.invoices and subscriptions"):
             _load_accounts(con, timeline, a, users)
             _load_special_users(con, timeline, a, users, special)
             warehouse.insert(con, "support.tickets", warehouse.TICKETS_SELECT,
@@ -208,6 +209,8 @@ def run(config: GeneratorConfig) -> RunSummary:
             warehouse.insert(con, "surveys.nps_responses", warehouse.NPS_SELECT, nps_rows)
             warehouse.insert(con, "billing.invoices", warehouse.INVOICES_SELECT,
                              build_invoices(stream(config.seed, INVOICES_STAGE), a, timeline))
+            subscriptions, unknown_subscriptions = build_subscriptions(stream(config.seed, SUBSCRIPTIONS_STAGE), a, timeline)
+            warehouse.insert(con, "billing.subscriptions", warehouse.SUBSCRIPTIONS_SELECT, subscriptions)
         for table in warehouse.SOURCE_TABLES:
             summary.rows[table] = int(warehouse.scalar(con, f"SELECT count(*) FROM {table}"))
         by_kind = {kind: 0 for kind in TRACK_KINDS}
@@ -216,10 +219,12 @@ def run(config: GeneratorConfig) -> RunSummary:
         missing_crm = sum(1 for crm_id in a.crm_ids if crm_id is None)
         summary.planted = [("segment.tracks", kind, count) for kind, count in by_kind.items()]
         summary.planted += [("surveys.nps_responses", "nps_score_out_of_range", nps_planted),
-                            ("crm.accounts", "missing_crm_id", missing_crm)]
+                            ("crm.accounts", "missing_crm_id", missing_crm),
+                            ("billing.subscriptions", "unknown_account", unknown_subscriptions)]
         details = [("segment.tracks", kind, variant, int(count)) for (kind, variant), count in zip(VARIANTS, planted)]
         details += [("surveys.nps_responses", "nps_score_out_of_range", "score_null_or_outside_0_10", nps_planted),
-                    ("crm.accounts", "missing_crm_id", "crm_id_null", missing_crm)]
+                    ("crm.accounts", "missing_crm_id", "crm_id_null", missing_crm),
+                    ("billing.subscriptions", "unknown_account", "account_not_in_crm", unknown_subscriptions)]
         _load_meta(con, config, summary, details)
         con.execute("CHECKPOINT")
     finally:

@@ -44,6 +44,11 @@ SOURCE_TABLES: dict[str, list[tuple[str, str]]] = {
         ("invoice_id", "VARCHAR"), ("account_id", "VARCHAR"), ("amount", "DECIMAL(18,2)"), ("currency", "VARCHAR"),
         ("issued_at", "DATE"), ("due_at", "DATE"), ("paid_at", "DATE"), ("status", "VARCHAR"),
     ],
+    # optional (CONTRACT.md section 6)
+    "billing.subscriptions": [
+        ("subscription_id", "VARCHAR"), ("account_id", "VARCHAR"), ("plan", "VARCHAR"), ("arr", "DECIMAL(18,2)"),
+        ("seats", "INTEGER"), ("started_on", "DATE"), ("ended_on", "DATE"),
+    ],
 }
 META_TABLES: dict[str, list[tuple[str, str]]] = {
     "demo_meta.account_stories": [("account_id", "VARCHAR"), ("story", "VARCHAR"), ("churned_at", "DATE")],
@@ -144,6 +149,11 @@ NPS_SELECT = (
 INVOICES_SELECT = (
     "printf('INV-%07d', rn), demo_account(account_ix), demo_money(amount_cents), currency, "
     "demo_date(issued), demo_date(due), CASE WHEN paid_null THEN NULL ELSE demo_date(paid) END, status"
+)
+SUBSCRIPTIONS_SELECT = (
+    "printf('SUB-%07d', rn), demo_account(account_ix), plan, demo_money(arr_cents), "
+    "CASE WHEN seats < 0 THEN NULL ELSE seats END, demo_date(start_epoch), "
+    "CASE WHEN active THEN NULL ELSE demo_date(end_epoch) END"
 )
 ACCOUNTS_SELECT = (
     "demo_account(account_ix), crm_id, name, demo_money(arr_cents), "

@@ -1,5 +1,9 @@
 """Build the daily Slack digest (Block Kit) from health_alerts and account_health.
 
+Once a week (`portfolio_weekday`) it opens with a portfolio section from portfolio_retention
+and renewal_forecast: trailing NRR and GRR, and the ARR renewing in the next 90 days with the
+part at risk.
+
 Ranked: "Address first" (the most severe slipping accounts, then by ARR), the other
 slipping accounts, then accounts ready to expand; each with what changed, why it matters
 and what to do. Stays inside Slack's limits: at most `max_blocks` blocks, at most
@@ -18,6 +22,8 @@ SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ICON = {"high": ":red_circle:", "medium": ":large_orange_circle:", "low": ":large_yellow_circle:"}
 EXPANSION = "expansion_ready"
 MARKER = " […]"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+RENEWING_WINDOWS = ("0_30_days", "31_90_days")   # renewal_forecast windows inside the next 90 days
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,55 @@ class DigestSettings:
     max_blocks: int = 50
     max_section_chars: int = 3000
     max_header_chars: int = 150
+    portfolio_weekday: str = "monday"    # a weekday, "daily" or "never"
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """The weekly portfolio figures: per retention period (days, NRR %, GRR %), and the ARR
+    renewing in the next 90 days with the ARR at risk in it (bands without a churn rate listed)."""
+    periods: list[tuple[int, Decimal | None, Decimal | None]]
+    arr_renewing_90d: Decimal
+    arr_at_risk_90d: Decimal
+    bands_without_rate: list[str]
+
+
+def is_portfolio_day(day: dt.date | None, setting: str) -> bool:
+    """True when the digest of `day` carries the weekly portfolio section."""
+    if day is None or setting == "never":
+        return False
+    return setting == "daily" or WEEKDAYS[day.weekday()] == setting
+
+
+def portfolio_summary(retention: list[dict[str, Any]], renewals: list[dict[str, Any]]) -> PortfolioSummary:
+    """The section's figures from the rows of portfolio_retention and renewal_forecast."""
+    periods = sorted((int(r["period_days"]), r.get("nrr_pct"), r.get("grr_pct")) for r in retention
+                     if r.get("segment_type") == "all")
+    renewing = [r for r in renewals if r.get("renewal_window") in RENEWING_WINDOWS]
+    missing = sorted({str(r["health_band"]) for r in renewing
+                      if r.get("churn_rate_pct") is None and float(r.get("arr") or 0) > 0})
+    return PortfolioSummary(
+        periods=periods,
+        arr_renewing_90d=sum((Decimal(str(r.get("arr") or 0)) for r in renewing), Decimal(0)),
+        arr_at_risk_90d=sum((Decimal(str(r.get("arr_at_risk") or 0)) for r in renewing), Decimal(0)),
+        bands_without_rate=missing,
+    )
+
+
+def _pct(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.1f} %"
+
+
+def portfolio_text(summary: PortfolioSummary) -> str:
+    retention = " · ".join(f"{days} days: NRR {_pct(nrr)}, GRR {_pct(grr)}" for days, nrr, grr in summary.periods)
+    lines = [":bar_chart: *Portfolio this week* (trailing net and gross revenue retention)",
+             f"• {retention or 'no retention figures yet'}",
+             f"• Renewing in the next 90 days: ${float(summary.arr_renewing_90d):,.0f} ARR, "
+             f"${float(summary.arr_at_risk_90d):,.0f} of it at risk (each band's churn rate on our own history)"]
+    if summary.bands_without_rate:
+        lines.append(f"    no churn rate yet for {', '.join(summary.bands_without_rate)} "
+                     "(too little history): not counted at risk")
+    return "\n".join(lines)
 
 
 @dataclass
@@ -115,8 +170,9 @@ def group_alerts(alerts: list[dict[str, Any]], health: dict[str, dict[str, Any]]
 
 
 def build_digest(items: list[AccountAlerts], as_of: dt.date | None, settings: DigestSettings,
-                 source: str = "health_alerts") -> dict[str, Any]:
-    """The webhook payload: {"text": fallback, "blocks": [...]} within Slack's limits."""
+                 source: str = "health_alerts", portfolio: PortfolioSummary | None = None) -> dict[str, Any]:
+    """The webhook payload: {"text": fallback, "blocks": [...]} within Slack's limits; the
+    portfolio section, when given, comes right after the header."""
     day = as_of.isoformat() if as_of else "today"
     header = {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                          "text": truncate(f"{settings.title} — {day}", settings.max_header_chars,
@@ -126,8 +182,9 @@ def build_digest(items: list[AccountAlerts], as_of: dt.date | None, settings: Di
                                                                             i.account_id))
     fallback = (f"{settings.title} {day}: {len(slipping)} slipping, {len(expanding)} ready to expand"
                 if items else f"{settings.title} {day}: no account needs attention today")
+    portfolio_blocks = [_section(portfolio_text(portfolio), settings)] if portfolio else []
     if not items:
-        return {"text": fallback, "blocks": [header, _section(
+        return {"text": fallback, "blocks": [header, *portfolio_blocks, _section(
             "No account needs attention today: no new alerts in the health model.", settings)]}
     first, rest = slipping[: settings.address_first], slipping[settings.address_first:]
     groups = [
@@ -135,7 +192,7 @@ def build_digest(items: list[AccountAlerts], as_of: dt.date | None, settings: Di
         (":chart_with_downwards_trend: *Slipping*", rest),
         (":rocket: *Ready to expand*", expanding),
     ]
-    blocks: list[dict[str, Any]] = [header, _context(
+    blocks: list[dict[str, Any]] = [header, *portfolio_blocks, _context(
         f"{len(slipping)} slipping, {len(expanding)} ready to expand. Ranked by severity, then ARR.")]
     budget = settings.max_blocks - 1          # keep one block for "and N more"
     left_out = 0

@@ -14,7 +14,9 @@ import yaml
 
 from .config import SCRIPTS_DIR, RetrySettings, check_relation
 from .credentials import install_log_redaction, redact, register_environment_secrets, register_secret, slack_webhook_url
-from .digest import DigestSettings, build_digest, group_alerts
+from .digest import (
+    WEEKDAYS, DigestSettings, PortfolioSummary, build_digest, group_alerts, is_portfolio_day, portfolio_summary,
+)
 from .errors import ConfigError, SyncError
 from .freshness import DEFAULT_FRESHNESS_RELATION, StaleData, check_not_stale
 from .retry import Backoff
@@ -34,16 +36,19 @@ def load_config(path: Path | None) -> tuple[dict[str, str], DigestSettings, Retr
     except yaml.YAMLError as exc:
         raise ConfigError(f"The digest configuration file {path} is not valid YAML ({exc.__class__.__name__}).") from None
     relations = {"alerts": "marts.health_alerts", "health": "marts.account_health",
-                 "freshness": DEFAULT_FRESHNESS_RELATION}
+                 "freshness": DEFAULT_FRESHNESS_RELATION,
+                 "retention": "marts.portfolio_retention", "renewals": "marts.renewal_forecast"}
     warehouse = raw.get("warehouse") or {}
-    relations["alerts"] = check_relation(str(warehouse.get("alerts_relation", relations["alerts"])))
-    relations["health"] = check_relation(str(warehouse.get("health_relation", relations["health"])))
-    relations["freshness"] = check_relation(str(warehouse.get("freshness_relation", relations["freshness"])))
+    for key in relations:
+        relations[key] = check_relation(str(warehouse.get(f"{key}_relation", relations[key])))
     try:
         digest = DigestSettings(**(raw.get("digest") or {}), **(raw.get("slack") or {}))
         retry = RetrySettings(**(raw.get("retry") or {}))
     except TypeError as exc:
         raise ConfigError(f"The digest configuration file {path} has an unknown key ({exc}).") from None
+    if digest.portfolio_weekday not in (*WEEKDAYS, "daily", "never"):
+        raise ConfigError(f"digest.portfolio_weekday must be a weekday (monday..sunday), daily or never, "
+                          f"got '{digest.portfolio_weekday}'.")
     if not 1 <= digest.max_blocks <= 50 or not 1 <= digest.max_section_chars <= 3000:
         raise ConfigError("slack.max_blocks must be 1..50 and slack.max_section_chars 1..3000 (Slack's limits).")
     return relations, digest, retry
@@ -55,6 +60,17 @@ def read_digest_inputs(wh: Warehouse, relations: dict[str, str],
     health = {str(r["account_id"]): r for r in wh.read_relation(relations["health"], "the health model").rows}
     dates = [a["alert_date"] for a in alerts if a.get("alert_date") is not None]
     return alerts, health, as_of or (max(dates) if dates else None)
+
+
+def read_portfolio(wh: Warehouse, relations: dict[str, str]) -> PortfolioSummary | None:
+    """The weekly portfolio figures, or None (with a warning) when the portfolio marts are missing."""
+    try:
+        retention = wh.read_relation(relations["retention"], "the portfolio retention model").rows
+        renewals = wh.read_relation(relations["renewals"], "the renewal forecast model").rows
+    except ConfigError as exc:
+        log.warning("Portfolio section left out: %s", redact(exc))
+        return None
+    return portfolio_summary(retention, renewals)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -87,13 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_not_stale(wh, relations["freshness"], force=args.force_stale, sending=not args.dry_run,
                             what="the digest")
             alerts, health, as_of = read_digest_inputs(wh, relations, args.date)
+            portfolio = read_portfolio(wh, relations) if is_portfolio_day(as_of, settings.portfolio_weekday) else None
         finally:
             wh.close()
         items = group_alerts(alerts, health, as_of) if as_of else []
-        payload = build_digest(items, as_of, settings, relations["alerts"])
+        payload = build_digest(items, as_of, settings, relations["alerts"], portfolio)
         slipping = sum(1 for i in items if i.slipping)
         summary = (f"Digest for {as_of or 'today'}: {len(items)} account(s) with alerts ({slipping} slipping, "
-                   f"{len(items) - slipping} ready to expand), {len(payload['blocks'])} blocks")
+                   f"{len(items) - slipping} ready to expand){', with the weekly portfolio section' if portfolio else ''}, "
+                   f"{len(payload['blocks'])} blocks")
         if args.dry_run:
             print(json.dumps(payload, indent=2, ensure_ascii=False))
             print(f"{summary}; dry run, nothing posted.", file=sys.stderr)

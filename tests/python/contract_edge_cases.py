@@ -1,4 +1,6 @@
-"""A tiny raw warehouse with one CONTRACT.md §4 fine point per account, as of 2025-06-30.
+"""A tiny raw warehouse with one CONTRACT.md §4 fine point per account, as of 2025-06-30,
+and the §6 fine points of ARR and retention (PORTFOLIO_ACCOUNTS without subscriptions,
+SUBSCRIPTIONS with them: write_edge_subscriptions adds billing.subscriptions afterwards).
 
 The generated test data never reaches some fine points (no user's events predate their
 first group call, duplicated ids are identical copies, no groups row ties). Each account
@@ -49,6 +51,33 @@ ACCOUNTS = [
     ("acc_e25", 10, START, None, "context_group_id wins over the user's groups rows"),
     ("acc_e26", 10, START, None, "where those groups rows point: no events"),
     ("acc_e27", 3, START, None, "2 of 3 seats: 66.7; a feature used only through a non-meaningful event"),
+]
+S90, S365 = AS_OF - dt.timedelta(days=90), AS_OF - dt.timedelta(days=365)
+# §6 without subscriptions: account id, ARR, contract start, churned_at, the fine point
+PORTFOLIO_ACCOUNTS = [
+    ("acc_p01", 5000, START, S90, "churned on S90: not in the 90-day cohort; churned in the 365-day one"),
+    ("acc_p02", 7000, START, S90 + dt.timedelta(days=1), "churned the day after S90: in the cohort, churned"),
+    ("acc_p03", 9000, S90, None, "started on S90: in the 90-day cohort"),
+    ("acc_p04", 3000, S90 + dt.timedelta(days=1), None, "started the day after S90: new ARR"),
+    ("acc_p05", 2500, S365, None, "started on S365: in the 365-day cohort"),
+]
+# §6 with subscriptions: id, account, ARR, seats, started_on, ended_on (the fine point)
+SUBSCRIPTIONS = [
+    ("sub01", "acc_e01", 12000, 10, START, None),                 # retained
+    ("sub02", "acc_e03", 12000, 10, START, AS_OF),                # ends exactly on D: ARR_D 0, churned
+    ("sub03", "acc_e04", 10000, 10, START, None),                 # and an overlapping add-on: expansion
+    ("sub04", "acc_e04", 3000, 2, dt.date(2025, 5, 1), None),
+    ("sub05", "acc_e07", 12000, 10, START, dt.date(2025, 5, 1)),  # replaced by a smaller one: contraction
+    ("sub06", "acc_e07", 8000, 6, dt.date(2025, 5, 1), None),
+    ("sub07", "acc_e08", 6000, 5, START, S90),                    # ends on S90: 0 on S90, back by D: new
+    ("sub08", "acc_e08", 6000, 5, dt.date(2025, 5, 1), None),
+    ("sub09", "acc_e09", 4000, 4, S90, None),                     # starts on S90: in the 90-day cohort
+    ("sub10", "acc_e10", 1500, 1, AS_OF, None),                   # starts on D: new
+    ("sub11", "acc_e11", 9000, 9, AS_OF + dt.timedelta(days=1), None),   # starts after D: never counts
+    ("sub12", "acc_e12", 0, 3, START, None),                      # ARR 0: in no cohort, not new
+    ("sub13", "acc_e20", 12000, 10, START, None),                 # the CRM says churned on D; billing wins
+    ("sub14", "acc_e14", 16000, None, START, None),               # seats null
+    ("sub15", "acc_unknown", 99000, 10, START, None),             # unknown to the CRM: left out, counted
 ]
 # groups rows: id, user, account, timestamp, received_at (None: 30 s later)
 GROUPS = [
@@ -122,6 +151,10 @@ def write_edge_case_warehouse(db_path: Path) -> None:
                         "'Software', 'NA', ?)",
                         [[account_id, f"001E{n:014d}", note[:60], seats, start, churned]
                          for n, (account_id, seats, start, churned, note) in enumerate(ACCOUNTS)])
+        con.executemany("insert into crm.accounts values (?, ?, ?, ?, 10, 'growth', ?, '2026-01-01', null, "
+                        "'Software', 'NA', ?)",
+                        [[account_id, f"001P{n:014d}", note[:60], arr, start, churned]
+                         for n, (account_id, arr, start, churned, note) in enumerate(PORTFOLIO_ACCOUNTS)])
         con.executemany("insert into segment.groups values (?, ?, ?, ?, ?, 'name', 'growth')",
                         [[gid, user, account, at, received or at + later] for gid, user, account, at, received in GROUPS])
         con.executemany("insert into segment.tracks values (?, 'anon', ?, ?, ?, ?, ?, ?)",
@@ -131,3 +164,12 @@ def write_edge_case_warehouse(db_path: Path) -> None:
         users = sorted({row[0] for row in TRACKS if row[0]} | {row[1] for row in GROUPS})
         con.executemany("insert into segment.identifies values (?, ?, 'anon', '2024-12-01', '2024-12-01', ?, ?, "
                         "'member')", [[f"id-{user}", user, f"{user}@example.com", user] for user in users])
+
+
+def write_edge_subscriptions(db_path: Path) -> None:
+    """Add billing.subscriptions (SUBSCRIPTIONS) to the edge-case warehouse."""
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("create table billing.subscriptions (subscription_id varchar, account_id varchar, plan varchar, "
+                    "arr decimal(18,2), seats integer, started_on date, ended_on date)")
+        con.executemany("insert into billing.subscriptions values (?, ?, 'growth', ?, ?, ?, ?)",
+                        [list(row) for row in SUBSCRIPTIONS])

@@ -1,4 +1,4 @@
-"""CONTRACT.md §4 written again in plain Python, to check the marts against.
+"""CONTRACT.md §4 and §6 written again in plain Python, to check the marts against.
 
 The contract's exact metrics are checked against independent implementations; this is
 the project's own. It reads the raw rows with `select *` and the two seed files, and applies
@@ -9,7 +9,9 @@ What it computes, as of D, for every current customer:
 - `account_health`: active users (7 and 30 days), feature adoption %, activation %,
   active user %, days since last active, tenure days, licensed seats;
 - `account_feature_adoption` and `account_activation`: every catalog feature / milestone;
-- `user_engagement`: which (account, user) rows exist, the last active date, is_active_30d.
+- `user_engagement`: which (account, user) rows exist, the last active date, is_active_30d;
+- §6: ARR on a day, and `portfolio_retention`'s exact 'all' rows (`expected_retention`),
+  with billing.subscriptions when the warehouse has that table and from crm.accounts without.
 
 Percentages are exact fractions rounded half away from zero to one decimal (the contract:
 "round, never truncate"). Slow by design (a few seconds on the 200k-event test data).
@@ -43,15 +45,21 @@ class Raw:
     tracks: list[Row]
     groups: list[Row]
     accounts: list[Row]
+    subscriptions: list[Row] | None = None   # None: the warehouse has no billing.subscriptions
 
 
-def read_raw(con: Any) -> Raw:
-    """The raw rows the metrics read (a DuckDB connection with the default source schemas)."""
+def read_raw(con: Any, use_subscriptions: bool | None = None) -> Raw:
+    """The raw rows the metrics read (a DuckDB connection with the default source schemas).
+    use_subscriptions is the var using_subscriptions: None reads the table when it exists."""
     def rows(table: str) -> list[Row]:
         cursor = con.execute(f"select * from {table}")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, values)) for values in cursor.fetchall()]
-    return Raw(tracks=rows("segment.tracks"), groups=rows("segment.groups"), accounts=rows("crm.accounts"))
+    exists = con.execute("select count(*) from information_schema.tables "
+                         "where table_schema = 'billing' and table_name = 'subscriptions'").fetchall()[0][0] > 0
+    subscriptions = rows("billing.subscriptions") if exists and use_subscriptions is not False else None
+    return Raw(tracks=rows("segment.tracks"), groups=rows("segment.groups"), accounts=rows("crm.accounts"),
+               subscriptions=subscriptions)
 
 
 def percent(numerator: int, denominator: int | None) -> Decimal | None:
@@ -126,6 +134,17 @@ class Memberships:
         return [r for r in rows if r["timestamp"] == first_time][-1]["group_id"]
 
 
+def seats_on_day(raw: Raw, subscriptions_by_account: dict[str, list[Row]], account_id: str,
+                 day: dt.date) -> int | None:
+    """Licensed seats on D: crm.accounts.seats as it stands; with subscriptions (§6) the sum of
+    seats over the account's subscriptions that count on D, null when none of them has seats."""
+    if raw.subscriptions is None:
+        return next(a["seats"] for a in raw.accounts if a["account_id"] == account_id)
+    seats = [s["seats"] for s in subscriptions_by_account.get(account_id, [])
+             if subscription_counts(s, day) and s["seats"] is not None]
+    return sum(seats) if seats else None
+
+
 def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
     catalog, milestones = read_seeds(seeds_dir)
     features = sorted({c["feature"] for c in catalog.values() if c["feature"]})
@@ -148,6 +167,9 @@ def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
             "is_meaningful": bool(entry and entry["is_meaningful"]), "feature": entry and entry["feature"],
         })
 
+    subscriptions_by_account: dict[str, list[Row]] = defaultdict(list)
+    for subscription in raw.subscriptions or []:
+        subscriptions_by_account[subscription["account_id"]].append(subscription)
     current = {a["account_id"] for a in raw.accounts
                if a["contract_start_date"] is not None and a["contract_start_date"] <= as_of
                and (a["churned_at"] is None or a["churned_at"] > as_of)}
@@ -168,7 +190,7 @@ def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
         completed = {m: min((e["date"] for e in events if e["event"] == event), default=None)
                      for m, event in milestones}
         last_active = max((e["date"] for e in meaningful), default=None)
-        seats = accounts[account_id]["seats"]
+        seats = seats_on_day(raw, subscriptions_by_account, account_id, as_of)
         expected.account_health[account_id] = {
             "active_users_7d": len(active_7d),
             "active_users_30d": len(active_30d),
@@ -197,3 +219,68 @@ def expected_marts(raw: Raw, seeds_dir: Path, as_of: dt.date) -> Expected:
             expected.user_engagement[(account_id, user_id)] = {
                 "last_active_date": last, "is_active_30d": last >= start_30d}
     return expected
+
+
+# ---- CONTRACT.md section 6 ----------------------------------------------------------------
+
+RETENTION_PERIODS = (90, 365)
+
+
+def percent_of(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """numerator / denominator x 100 for exact decimals, rounded half away from zero to one decimal."""
+    if not denominator:
+        return None
+    exact = Fraction(numerator) * 100 / Fraction(denominator)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def subscription_counts(subscription: Row, day: dt.date) -> bool:
+    """A subscription counts on D when started_on <= D and (ended_on is null or ended_on > D)."""
+    return subscription["started_on"] <= day and (subscription["ended_on"] is None or subscription["ended_on"] > day)
+
+
+def arr_on_day(raw: Raw, day: dt.date) -> dict[str, Decimal]:
+    """ARR_D(a) for every account of crm.accounts (a null CRM or subscription ARR is no revenue)."""
+    accounts = {a["account_id"]: a for a in raw.accounts}
+    if raw.subscriptions is not None:
+        arr = {account_id: Decimal(0) for account_id in accounts}
+        for subscription in raw.subscriptions:
+            if subscription["account_id"] in accounts and subscription_counts(subscription, day):
+                arr[subscription["account_id"]] += subscription["arr"] or Decimal(0)
+        return arr
+    return {account_id: (a["arr"] or Decimal(0))
+            if a["contract_start_date"] <= day and (a["churned_at"] is None or a["churned_at"] > day) else Decimal(0)
+            for account_id, a in accounts.items()}
+
+
+def expected_retention(raw: Raw, as_of: dt.date, periods: tuple[int, ...] = RETENTION_PERIODS) -> dict[int, Row]:
+    """portfolio_retention's 'all' row per period, from the contract's words."""
+    on_end = arr_on_day(raw, as_of)
+    result: dict[int, Row] = {}
+    for period in periods:
+        start_day = as_of - dt.timedelta(days=period)
+        on_start = arr_on_day(raw, start_day)
+        cohort = [a for a, arr in on_start.items() if arr > 0]
+        starting = sum((on_start[a] for a in cohort), Decimal(0))
+        ending = sum((on_end[a] for a in cohort), Decimal(0))
+        churned = sum((on_start[a] for a in cohort if on_end[a] == 0), Decimal(0))
+        contraction = sum((on_start[a] - on_end[a] for a in cohort if 0 < on_end[a] < on_start[a]), Decimal(0))
+        expansion = sum((on_end[a] - on_start[a] for a in cohort if on_end[a] > on_start[a]), Decimal(0))
+        new = sum((on_end[a] for a in on_start if on_start[a] == 0 and on_end[a] > 0), Decimal(0))
+        retained = sum(1 for a in cohort if on_end[a] > 0)
+        empty = not cohort
+        result[period] = {
+            "period_start_date": start_day,
+            "count_accounts_start": len(cohort),
+            "count_accounts_retained": retained,
+            "starting_arr": starting,
+            "expansion_arr": expansion,
+            "contraction_arr": contraction,
+            "churned_arr": churned,
+            "new_arr": new,
+            "ending_arr": ending,
+            "nrr_pct": None if empty else percent_of(ending, starting),
+            "grr_pct": None if empty else percent_of(starting - churned - contraction, starting),
+            "logo_retention_pct": None if empty else percent_of(retained, len(cohort)),
+        }
+    return result

@@ -65,25 +65,41 @@ def test_stories_separate_on_the_score(warehouse: Path) -> None:
     assert rows["steady"] > rows["stalled_onboarding"] + 30
 
 
+# Outcome reporting reads churn: the backtest and the portfolio models (their folders).
+OUTCOME_FOLDERS = ("backtest", "portfolio")
+
+
+def outcome_model_names() -> set[str]:
+    return {path.stem for path in (PROJECT_ROOT / "models").rglob("*.sql")
+            if any(folder in path.parts for folder in OUTCOME_FOLDERS)}
+
+
 def test_no_scoring_model_reads_churned_at() -> None:
-    """churned_at may only decide who is a current customer (and feed evaluation)."""
+    """churned_at may only decide who is a current customer (and feed evaluation and portfolio
+    reporting); no scoring model may read an outcome model either."""
     allowed = {"base_crm__accounts.sql", "stg_crm__accounts.sql", "int_customer_days.sql", "int_current_customers.sql"}
+    outcome_models = outcome_model_names()
+    assert {"portfolio_retention", "int_account_arr_daily", "health_backtest_summary"} <= outcome_models
     offenders = []
     for path in (PROJECT_ROOT / "models").rglob("*.sql"):
-        if path.name in allowed or "backtest" in path.parts or path.name.startswith("health_backtest"):
+        if any(folder in path.parts for folder in OUTCOME_FOLDERS):
             continue
-        if re.search(r"churn", path.read_text(), flags=re.IGNORECASE):
+        text = path.read_text()
+        if path.name not in allowed and re.search(r"churn", text, flags=re.IGNORECASE):
             offenders.append(path.relative_to(PROJECT_ROOT).as_posix())
+        refs = set(re.findall(r"ref\(\s*['\"](\w+)['\"]\s*\)", text))
+        offenders += [f"{path.relative_to(PROJECT_ROOT).as_posix()} reads {name}" for name in sorted(refs & outcome_models)]
     assert offenders == []
 
 
 def test_no_built_scoring_table_carries_churn(warehouse: Path) -> None:
-    columns = query(warehouse, """
+    outcome_tables = sorted(outcome_model_names())
+    columns = query(warehouse, f"""
         select table_schema || '.' || table_name || '.' || column_name
         from information_schema.columns
         where table_schema in ('intermediate', 'marts') and column_name like '%churn%'
-          and table_name not like '%backtest%'
-    """)
+          and table_name not in ({", ".join("?" for _ in outcome_tables)})
+    """, outcome_tables)
     assert columns == []
 
 
@@ -160,3 +176,8 @@ def test_the_attention_table_prints_ranked_accounts(warehouse: Path, capsys: pyt
     output = capsys.readouterr().out
     assert "need attention today" in output
     assert len(re.findall(r"^\s*\d+\s{2}\S", output, flags=re.MULTILINE)) == 5
+    # the portfolio lines come last, with the mart's figures
+    (nrr, grr), = query(warehouse, "select nrr_pct, grr_pct from marts.portfolio_retention "
+                                   "where segment_type = 'all' and period_days = 90")
+    assert f"last 90 days: NRR {float(nrr):.1f}%, GRR {float(grr):.1f}%" in output
+    assert output.index("need attention today") < output.index("Portfolio (ARR on a day")

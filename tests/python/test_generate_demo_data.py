@@ -43,6 +43,10 @@ CONTRACT_COLUMNS = {
     "billing.invoices": [
         ("invoice_id", "VARCHAR"), ("account_id", "VARCHAR"), ("amount", "DECIMAL(18,2)"), ("currency", "VARCHAR"),
         ("issued_at", "DATE"), ("due_at", "DATE"), ("paid_at", "DATE"), ("status", "VARCHAR")],
+    # optional, CONTRACT.md section 6
+    "billing.subscriptions": [
+        ("subscription_id", "VARCHAR"), ("account_id", "VARCHAR"), ("plan", "VARCHAR"), ("arr", "DECIMAL(18,2)"),
+        ("seats", "INTEGER"), ("started_on", "DATE"), ("ended_on", "DATE")],
     "demo_meta.account_stories": [("account_id", "VARCHAR"), ("story", "VARCHAR"), ("churned_at", "DATE")],
     "demo_meta.planted_issues": [("source_table", "VARCHAR"), ("kind", "VARCHAR"), ("row_count", "BIGINT")],
     "demo_meta.run_info": [("seed", "INTEGER"), ("end_date", "DATE"), ("days", "INTEGER"), ("accounts", "INTEGER"),
@@ -268,3 +272,29 @@ def test_database_path_defaults_to_the_dbt_environment(monkeypatch: pytest.Monke
     assert gen._default_db() == tmp_path / "from_env.duckdb"
     monkeypatch.delenv("DBT_DUCKDB_PATH")
     assert gen._default_db() == ROOT / "warehouse.duckdb"
+
+
+def test_subscriptions_counting_today_match_the_crm_and_tell_the_portfolio_stories(con) -> None:
+    end = f"date '{END_DATE}'"
+    counts = f"started_on <= {end} and (ended_on is null or ended_on > {end})"
+    # today's counting rows add up to crm.accounts (ARR and seats; null seats stay null) for current customers
+    assert _value(con, f"""
+        with today as (select account_id, sum(arr) arr, sum(seats) seats from billing.subscriptions
+                       where {counts} group by 1)
+        select count(*) from crm.accounts a left join today t using (account_id)
+        where (a.churned_at is null or a.churned_at > {end}) and a.contract_start_date <= {end}
+          and (t.arr is distinct from a.arr or t.seats is distinct from a.seats)""") == 0
+    # churned accounts: nothing counts on or after the churn date
+    assert _value(con, """select count(*) from billing.subscriptions s join crm.accounts a using (account_id)
+                          where a.churned_at is not null and (s.ended_on is null or s.ended_on > a.churned_at)""") == 0
+    stories = dict(_rows(con, """
+        with per as (select s.account_id, st.story, count(*) n, count(s.ended_on) ended,
+                            max(case when s.ended_on is null then 0 else 1 end) has_ended
+                     from billing.subscriptions s join demo_meta.account_stories st using (account_id) group by 1, 2)
+        select story, count(*) filter (where n > 1) from per group by 1"""))
+    # upgrades and add-ons, contractions that stayed, downgrades before churn, pilots that ended
+    assert stories["expanding"] > 0 and stories["steady"] > 0 and stories["noisy_fine"] > 0
+    assert stories["decaying"] > 0
+    assert _value(con, """select count(*) from billing.subscriptions
+                          where account_id not in (select account_id from crm.accounts)""") == _value(
+        con, "select row_count from demo_meta.planted_issues where source_table = 'billing.subscriptions'")

@@ -146,3 +146,58 @@ def test_stale_scores_are_not_posted_unless_forced(warehouse, slack, tmp_path, c
     code, out, err = run(["--config", fast_config(tmp_path)], capsys)
     assert code == 0, err
     assert len(slack.posts) == 2
+
+
+def write_portfolio_marts(path: str) -> None:
+    """portfolio_retention's 'all' rows and a renewal_forecast, small enough to check by hand."""
+    import duckdb
+
+    with duckdb.connect(path) as con:
+        con.execute("create or replace table marts.portfolio_retention as select * from (values "
+                    "(90, 'all', 'all', 104.2, 93.3), (365, 'all', 'all', 98.0, 81.0), "
+                    "(90, 'plan', 'growth', 50.0, 50.0)) "
+                    "as t(period_days, segment_type, segment_value, nrr_pct, grr_pct)")
+        con.execute("create or replace table marts.renewal_forecast as select * from (values "
+                    "('red', '0_30_days', 100000.00, 50.0, 50000.00), "
+                    "('green', '31_90_days', 200000.00, 5.0, 10000.00), "
+                    "('yellow', '31_90_days', 30000.00, null, null), "
+                    "('red', '91_180_days', 900000.00, 50.0, 450000.00)) "
+                    "as t(health_band, renewal_window, arr, churn_rate_pct, arr_at_risk)")
+
+
+def test_the_weekly_digest_opens_with_the_portfolio(warehouse, tmp_path, capsys):
+    """2025-03-01 is a Saturday: with portfolio_weekday saturday the section comes right after the
+    header. Renewing in 90 days: 100,000 + 200,000 + 30,000 = 330,000, at risk 50,000 + 10,000;
+    yellow has no rate. The 91-180-day window and the plan segment are not counted."""
+    rows = export_rows(4)
+    write_duckdb(warehouse, rows, alerts=alerts_for(rows))
+    write_portfolio_marts(warehouse)
+    config = Path(fast_config(tmp_path))
+    raw = yaml.safe_load(config.read_text())
+    raw["digest"]["portfolio_weekday"] = "saturday"
+    config.write_text(yaml.safe_dump(raw))
+    code, out, err = run(["--dry-run", "--config", str(config)], capsys)
+    assert code == 0, err
+    payload = json.loads(out)
+    assert FakeSlack.problems(payload) == []
+    section = payload["blocks"][1]["text"]["text"]
+    assert section.startswith(":bar_chart: *Portfolio this week*")
+    assert "90 days: NRR 104.2 %, GRR 93.3 % · 365 days: NRR 98.0 %, GRR 81.0 %" in section
+    assert "Renewing in the next 90 days: $330,000 ARR, $60,000 of it at risk" in section
+    assert "no churn rate yet for yellow" in section
+    assert "with the weekly portfolio section" in err
+
+    # other days of the week: no section; missing marts: a warning, and the digest still goes out
+    raw["digest"]["portfolio_weekday"] = "monday"
+    config.write_text(yaml.safe_dump(raw))
+    code, out, _ = run(["--dry-run", "--config", str(config)], capsys)
+    assert code == 0 and "Portfolio this week" not in out
+    raw["digest"]["portfolio_weekday"] = "daily"
+    raw["warehouse"]["retention_relation"] = "marts.no_such_table"
+    config.write_text(yaml.safe_dump(raw))
+    code, out, err = run(["--dry-run", "--config", str(config)], capsys)
+    assert code == 0 and "Portfolio this week" not in out
+    raw["digest"]["portfolio_weekday"] = "fortnightly"
+    config.write_text(yaml.safe_dump(raw))
+    code, out, err = run(["--dry-run", "--config", str(config)], capsys)
+    assert code == 2 and "digest.portfolio_weekday must be a weekday" in err

@@ -17,6 +17,7 @@ from pathlib import Path
 SOURCE_TABLES = (
     ("segment", "tracks"), ("segment", "identifies"), ("segment", "groups"), ("crm", "accounts"),
     ("support", "tickets"), ("surveys", "nps_responses"), ("billing", "invoices"),
+    ("billing", "subscriptions"),   # optional in the contract; the test dataset has it
 )
 log = logging.getLogger("spark_tables")
 

@@ -13,9 +13,15 @@ accounts as (
 
     select
         account_id,
-        licensed_seats,
         contract_start_date
     from {{ ref('stg_crm__accounts') }}
+
+),
+
+-- the seats each day had (from subscriptions when there are any; see int_account_seats_daily)
+seats as (
+
+    select * from {{ ref('int_account_seats_daily') }}
 
 ),
 
@@ -70,15 +76,15 @@ inputs as (
         metrics.count_milestones_completed,
         metrics.last_active_date,
         metrics.days_since_last_active,
-        accounts.licensed_seats,
+        seats.licensed_seats,
         -- engagement is measured per licensed seat; without seats, per active user
         case
-            when accounts.licensed_seats > 0 then accounts.licensed_seats
+            when seats.licensed_seats > 0 then seats.licensed_seats
             else greatest(metrics.active_users_30d, 1)
         end as engagement_basis_users,
         {{ pct('metrics.count_features_used_30d', 'config_counts.count_features') }} as feature_adoption_pct,
         {{ pct('metrics.count_milestones_completed', 'config_counts.count_milestones') }} as activation_pct,
-        {{ pct('metrics.active_users_30d', 'accounts.licensed_seats') }} as active_user_pct,
+        {{ pct('metrics.active_users_30d', 'seats.licensed_seats') }} as active_user_pct,
         {{ pct('metrics.count_active_days_28d', var('frequency_window_days')) }} as active_days_pct,
         cast({{ days_between('accounts.contract_start_date', 'metrics.as_of_date') }} as integer) as tenure_days,
 
@@ -96,6 +102,10 @@ inputs as (
     cross join first_ticket
     inner join accounts
         on metrics.account_id = accounts.account_id
+    left join seats
+        on
+            metrics.account_id = seats.account_id
+            and metrics.as_of_date = seats.as_of_date
     left join nps
         on
             metrics.account_id = nps.account_id

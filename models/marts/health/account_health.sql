@@ -388,7 +388,7 @@ final as (
         active_user_pct,
         active_users_7d,
         active_users_30d,
-        cast(licensed_seats as integer) as licensed_seats,
+        cast(daily_licensed_seats as integer) as licensed_seats,
         days_since_last_active,
         last_active_date,
         tenure_days,

@@ -1,0 +1,29 @@
+{% macro portfolio_period_days() %}
+    {#- The retention periods of portfolio_retention (var portfolio_period_days), as whole numbers. -#}
+    {%- set periods = var('portfolio_period_days') -%}
+    {%- if periods is string or periods is number -%}
+        {%- set periods = [periods] -%}
+    {%- endif -%}
+    {%- set result = [] -%}
+    {%- for period in periods -%}
+        {%- if not (period | string | trim).isdigit() or period | int < 1 -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'portfolio_period_days' must list whole numbers of days such as [90, 365], got '" ~ period ~ "'."
+            ) }}
+        {%- endif -%}
+        {%- do result.append(period | int) -%}
+    {%- endfor -%}
+    {{ return(result | unique | list | sort) }}
+{% endmacro %}
+
+{% macro arr_history_start_date() %}
+    {#- The first day of the ARR history: far enough back for the longest retention period
+        and for the whole daily score series (published history plus burn-in). -#}
+    {%- set days_back = [portfolio_period_days() | max, var('history_days') | int + history_burn_in_days() - 1] | max -%}
+    {{ return(date_add_days(as_of_date(), -days_back)) }}
+{% endmacro %}
+
+{% macro using_subscriptions() %}
+    {#- True when ARR and seats history come from billing.subscriptions (var using_subscriptions). -#}
+    {{ return(source_enabled('billing', 'subscriptions', 'using_subscriptions')) }}
+{% endmacro %}
