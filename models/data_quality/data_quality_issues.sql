@@ -279,14 +279,14 @@ kinds as (
         '{{ table_names.tickets }}',
         'unknown_account',
         count_tickets,
-        'Ticket belongs to an account id that crm.accounts does not know; left out of support.'
+        'Ticket names no account, or an account id that crm.accounts does not know; left out of support.'
     from orphans
     union all
     select
         '{{ table_names.invoices }}',
         'unknown_account',
         count_invoices,
-        'Invoice belongs to an account id that crm.accounts does not know; left out of billing.'
+        'Invoice names no account, or an account id that crm.accounts does not know; left out of billing.'
     from orphans
     union all
     select

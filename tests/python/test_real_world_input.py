@@ -154,7 +154,7 @@ def test_missing_optional_sources_drop_their_components(warehouse: Path, tmp_pat
     assert components_available(db, "engagement") == {True}
     drivers = [row[0].lower() for row in query(db, "select health_drivers from marts.account_health")]
     assert drivers and all("support" in text and "nps" in text and "billing" in text for text in drivers)
-    # the weights add up over what is left: every score is still the sum of its points
+    # every current customer is still scored, on the components that have data
     (customers,) = query(db, "select count(*) from marts.account_health")[0]
     assert customers == len(current_customers(db))
     tables = {row[0] for row in query(db, "select source_table from data_quality.data_quality_issues where count_source_rows = 0")}
