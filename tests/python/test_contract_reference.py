@@ -122,7 +122,7 @@ def test_portfolio_retention_equals_the_reference_without_subscriptions(tmp_path
                         "--vars", f"{{as_of_date: {TEST_AS_OF}, using_subscriptions: true}}"], copy,
                        target_path=tmp_path / "target")
     assert required.returncode != 0
-    assert "var 'using_subscriptions' is true but the table billing.subscriptions does not exist" in required.stdout
+    assert "var using_subscriptions is true, but the table billing.subscriptions does not exist" in required.stdout
 
 
 def test_history_days_equal_the_reference_as_of_each_day(test_dataset: tuple[Any, Raw]) -> None:
