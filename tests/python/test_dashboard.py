@@ -207,8 +207,10 @@ def test_every_page_type_is_a_dbt_exposure() -> None:
 
     from dbt_project_harness import PROJECT_ROOT
 
-    exposures = {item["name"]: item for item in yaml.safe_load(
-        (PROJECT_ROOT / "models" / "marts" / "_dashboard__exposures.yml").read_text())["exposures"]}
+    exposures = {item["name"]: item
+                 for path in ("models/marts/_dashboard__exposures.yml", "models/backtest/_backtest__models.yml")
+                 for item in yaml.safe_load((PROJECT_ROOT / path).read_text())["exposures"]
+                 if item["name"].startswith("dashboard_")}
     assert set(exposures) == {"dashboard_portfolio", "dashboard_attention", "dashboard_account", "dashboard_backtest"}
     for name, item in exposures.items():
         assert item["type"] == "dashboard" and item["depends_on"], name
