@@ -21,6 +21,16 @@
             'score': "case when sum_points_prior_30d > 0 then greatest(0.0, least(100.0, 100.0 * (100.0 * sum_points_30d"
                 ~ " / sum_points_prior_30d - " ~ trend_zero ~ ") / (100 - " ~ trend_zero ~ "))) end"
         },
+        'engagement_vs_baseline': {
+            'raw_value': 'baseline_ratio_pct',
+            'value': "cast(baseline_ratio_pct as " ~ dbt.type_string() ~ ") || '%'",
+            'unit': " of the account's own usual activity (last " ~ var('baseline_recent_days') ~ " days against the "
+                ~ var('baseline_days') ~ " before)",
+            'available': 'coalesce(sum_points_baseline > 0, false)',
+            'score': "case when sum_points_baseline > 0 then greatest(0.0, least(100.0, 100.0 * (baseline_ratio_pct - "
+                ~ var('baseline_zero_ratio_pct') ~ ") / (" ~ var('baseline_full_ratio_pct') ~ " - "
+                ~ var('baseline_zero_ratio_pct') ~ "))) end"
+        },
         'silent_users': {
             'raw_value': 'silent_points_pct',
             'value': "cast(silent_points_pct as " ~ dbt.type_string() ~ ") || '%'",

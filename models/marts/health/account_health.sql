@@ -94,6 +94,8 @@ component_facts as (
                     || ' or more)'
             when 'engagement_trend'
                 then 'Activity in the last 30 days down to ' || components.raw_value_text || ' of the 30 days before'
+            when 'engagement_vs_baseline'
+                then 'Activity down to ' || components.raw_value_text || components.raw_value_unit
             when 'silent_users'
                 then
                     components.raw_value_text || ' of the last 60 days'' activity came from users silent for '
