@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from story_suite.generate import SuiteConfig, generate
-from story_suite.report import markdown, summarise
+from story_suite.report import Summary, markdown, summarise
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("story_suite")
@@ -65,7 +65,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def build(db: Path, end_date: date, history_days: int) -> None:
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+    # dbt's own artefacts go next to the suite warehouse, so the project's target/ is left alone
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+           "DBT_TARGET_PATH": str(db.parent / "dbt_target"), "DBT_LOG_PATH": str(db.parent / "dbt_logs")}
     dbt = str(PROJECT_ROOT / ".venv" / "bin" / "dbt")
     variables = f"{{as_of_date: '{end_date.isoformat()}', history_days: {history_days}}}"
     for command in (["seed", "--full-refresh"],
@@ -79,6 +81,12 @@ def build(db: Path, end_date: date, history_days: int) -> None:
 
 
 def run(args: argparse.Namespace) -> str:
+    """Generate and build the suite (unless --report-only); the report as markdown."""
+    text, _summary = run_suite(args)
+    return text
+
+
+def run_suite(args: argparse.Namespace) -> tuple[str, Summary]:
     sizes = dict(SMALL if args.small else FULL)
     if args.accounts_per_story:
         sizes["accounts_per_story"] = args.accounts_per_story
@@ -100,7 +108,7 @@ def run(args: argparse.Namespace) -> str:
     header = (f"Story suite: {len(summary.rows)} stories x {config.accounts_per_story} accounts, "
               f"{config.days} days ending {config.end_date}, {config.history_days} days of score history, "
               f"seed {config.seed}.")
-    return header + "\n\n" + table
+    return header + "\n\n" + table, summary
 
 
 def main(argv: list[str] | None = None) -> int:
