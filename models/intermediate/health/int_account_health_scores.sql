@@ -102,6 +102,7 @@ final as (
         cast(scores.account_id as {{ dbt.type_string() }}) as account_id,
         scores.as_of_date,
         scores.health_score,
+        cast(scores.scorecard as {{ dbt.type_string() }}) as scorecard,
         cast({{ round_to('scores.component_score_engagement') }} as integer) as engagement_score,
         {%- for c in components %}
             cast(scores.component_score_{{ c }} as {{ type_double() }}) as score_{{ c }},
