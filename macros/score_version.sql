@@ -24,7 +24,7 @@
         substring(
             {{ dbt.hash(dbt.concat([
                 dbt.listagg(
-                    dbt.concat(["coalesce(scorecard, 'established')", "':'", 'component', "'='", 'cast(weight as ' ~ dbt.type_string() ~ ')']),
+                    dbt.concat(["coalesce(scorecard, 'established')", "':'", 'component', "'='", 'cast(cast(weight as decimal(18, 6)) as ' ~ dbt.type_string() ~ ')']),
                     "','",
                     "order by coalesce(scorecard, 'established'), component"
                 ),
