@@ -3,6 +3,7 @@
     case {{ component_column }}
         when 'engagement' then 'engagement'
         when 'engagement_trend' then 'engagement trend'
+        when 'engagement_vs_baseline' then 'activity against its own baseline'
         when 'silent_users' then 'silent users'
         when 'usage_frequency' then 'usage frequency'
         when 'feature_adoption' then 'feature adoption'

@@ -21,6 +21,16 @@
             'score': "case when sum_points_prior_30d > 0 then greatest(0.0, least(100.0, 100.0 * (100.0 * sum_points_30d"
                 ~ " / sum_points_prior_30d - " ~ trend_zero ~ ") / (100 - " ~ trend_zero ~ "))) end"
         },
+        'engagement_vs_baseline': {
+            'raw_value': 'baseline_ratio_pct',
+            'value': "cast(baseline_ratio_pct as " ~ dbt.type_string() ~ ") || '%'",
+            'unit': " of the account's own usual activity (last " ~ var('baseline_recent_days') ~ " days against the "
+                ~ var('baseline_days') ~ " before)",
+            'available': 'coalesce(sum_points_baseline > 0, false)',
+            'score': "case when sum_points_baseline > 0 then greatest(0.0, least(100.0, 100.0 * (baseline_ratio_pct - "
+                ~ var('baseline_zero_ratio_pct') ~ ") / (" ~ var('baseline_full_ratio_pct') ~ " - "
+                ~ var('baseline_zero_ratio_pct') ~ "))) end"
+        },
         'silent_users': {
             'raw_value': 'silent_points_pct',
             'value': "cast(silent_points_pct as " ~ dbt.type_string() ~ ") || '%'",
@@ -118,24 +128,35 @@
 {%- set definitions = health_component_definitions() %}
 with
 
-inputs as (
-
-    select
-        *,
-        {{ round_to('sum_points_30d / engagement_basis_users', 2) }} as points_per_seat
-    from {{ inputs_relation }}
-
-),
-
 weights as (
 
     select
+        coalesce(scorecard, 'established') as scorecard,
         {%- for c in components %}
             max(case when component = '{{ c }}' then cast(weight as {{ type_double() }}) end) as weight_{{ c }},
             max(case when component = '{{ c }}' then cast(weight as decimal(18, 6)) end) as decimal_weight_{{ c }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref('health_score_weights') }}
+    group by coalesce(scorecard, 'established')
+
+),
+
+-- the scorecard of each row: onboarding while younger than onboarding_days (when the seed has
+-- an onboarding scorecard), established after
+inputs as (
+
+    select
+        inputs.*,
+        {{ round_to('inputs.sum_points_30d / inputs.engagement_basis_users', 2) }} as points_per_seat,
+        case
+            when inputs.tenure_days < {{ var('onboarding_days') }} and scorecards.has_onboarding = 1 then 'onboarding'
+            else 'established'
+        end as scorecard
+    from {{ inputs_relation }} as inputs
+    cross join (
+        select max(case when scorecard = 'onboarding' then 1 else 0 end) as has_onboarding from weights
+    ) as scorecards
 
 ),
 
@@ -144,6 +165,7 @@ scored as {{ materialized_cte() }} (
     select
         inputs.account_id,
         inputs.as_of_date,
+        inputs.scorecard,
         {%- for c in components %}
             cast({{ definitions[c].raw_value }} as {{ type_double() }}) as raw_value_{{ c }},
             {%- if with_text %}
@@ -156,7 +178,8 @@ scored as {{ materialized_cte() }} (
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from inputs
-    cross join weights
+    inner join weights
+        on inputs.scorecard = weights.scorecard
 
 ),
 
@@ -249,6 +272,7 @@ final as (
     select
         account_id,
         as_of_date,
+        cast(scorecard as {{ dbt.type_string() }}) as scorecard,
         cast(health_score as integer) as health_score,
         {%- for c in components %}
             raw_value_{{ c }},
@@ -301,6 +325,7 @@ components as (
         select
             account_id,
             as_of_date,
+            scorecard,
             '{{ c }}' as component,
             raw_value_{{ c }} as raw_value,
             raw_value_text_{{ c }} as raw_value_text,

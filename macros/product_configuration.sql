@@ -50,25 +50,35 @@
 
     {%- if _relation_is_loaded(health_score_weights) -%}
         {%- set known = health_components() -%}
-        {%- set weights = run_query("select component, weight from " ~ health_score_weights ~ " order by component").rows -%}
-        {%- set seen = [] -%}
-        {%- set total = namespace(value=0.0) -%}
-        {%- for row in weights -%}
-            {%- if row[0] not in known -%}
-                {%- do problems.append('seeds/health_score_weights.csv names the component "' ~ row[0] ~ '", which the score does not have: use one of ' ~ known | join(', ') ~ ", or delete the row.") -%}
-            {%- elif row[0] in seen -%}
-                {%- do problems.append('seeds/health_score_weights.csv lists the component "' ~ row[0] ~ '" more than once: keep one row per component.') -%}
+        {%- set scorecards = ['established', 'onboarding'] -%}
+        {%- set weights = run_query(
+            "select coalesce(scorecard, 'established'), component, weight from " ~ health_score_weights
+            ~ " order by 1, 2"
+        ).rows -%}
+        {%- for scorecard in weights | map(attribute=0) | unique -%}
+            {%- set where = '' if scorecard == 'established' else ' of the ' ~ scorecard ~ ' scorecard' -%}
+            {%- if scorecard not in scorecards -%}
+                {%- do problems.append('seeds/health_score_weights.csv names the scorecard "' ~ scorecard ~ '", which the score does not have: use one of ' ~ scorecards | join(', ') ~ ", or delete its rows.") -%}
             {%- endif -%}
-            {%- do seen.append(row[0]) -%}
-            {%- if row[1] is none or row[1] < 0 -%}
-                {%- do problems.append('seeds/health_score_weights.csv gives the component "' ~ row[0] ~ '" the weight ' ~ (row[1] if row[1] is not none else "(empty)") ~ ": set it to a number from 0 to 1.") -%}
-            {%- else -%}
-                {%- set total.value = total.value + row[1] | float -%}
+            {%- set seen = [] -%}
+            {%- set total = namespace(value=0.0) -%}
+            {%- for row in weights if row[0] == scorecard -%}
+                {%- if row[1] not in known -%}
+                    {%- do problems.append('seeds/health_score_weights.csv names the component "' ~ row[1] ~ '", which the score does not have: use one of ' ~ known | join(', ') ~ ", or delete the row.") -%}
+                {%- elif row[1] in seen -%}
+                    {%- do problems.append('seeds/health_score_weights.csv lists the component "' ~ row[1] ~ '" more than once' ~ where ~ ': keep one row per component and scorecard.') -%}
+                {%- endif -%}
+                {%- do seen.append(row[1]) -%}
+                {%- if row[2] is none or row[2] < 0 -%}
+                    {%- do problems.append('seeds/health_score_weights.csv gives the component "' ~ row[1] ~ '" the weight ' ~ (row[2] if row[2] is not none else "(empty)") ~ where ~ ": set it to a number from 0 to 1.") -%}
+                {%- else -%}
+                    {%- set total.value = total.value + row[2] | float -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if (total.value - 1) | abs > 0.000001 -%}
+                {%- do problems.append("the weights" ~ where ~ " in seeds/health_score_weights.csv sum to " ~ (total.value | round(6)) ~ ", not 1: change them so that they add up to exactly 1.") -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- if (total.value - 1) | abs > 0.000001 -%}
-            {%- do problems.append("the weights in seeds/health_score_weights.csv sum to " ~ (total.value | round(6)) ~ ", not 1: change them so that they add up to exactly 1.") -%}
-        {%- endif -%}
     {%- endif -%}
     {{ return(problems) }}
 {% endmacro %}

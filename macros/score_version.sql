@@ -8,7 +8,8 @@
         'recency_zero_days', 'tenure_mature_days', 'support_points_per_open_urgent_ticket',
         'support_points_per_bad_csat', 'bad_csat_window_days', 'nps_max_age_days',
         'billing_points_per_overdue_invoice', 'band_green_min_score', 'band_red_below_score',
-        'band_hysteresis_points'
+        'band_hysteresis_points', 'baseline_recent_days', 'baseline_days', 'baseline_smoothing_points',
+        'baseline_zero_ratio_pct', 'baseline_full_ratio_pct', 'onboarding_days'
     ]) }}
 {% endmacro %}
 
@@ -23,9 +24,9 @@
         substring(
             {{ dbt.hash(dbt.concat([
                 dbt.listagg(
-                    dbt.concat(['component', "'='", 'cast(weight as ' ~ dbt.type_string() ~ ')']),
+                    dbt.concat(["coalesce(scorecard, 'established')", "':'", 'component', "'='", 'cast(cast(weight as decimal(18, 6)) as ' ~ dbt.type_string() ~ ')']),
                     "','",
-                    'order by component'
+                    "order by coalesce(scorecard, 'established'), component"
                 ),
                 "'|" ~ parts | join(';') ~ "'"
             ])) }},

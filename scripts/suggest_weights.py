@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     result = weights.search(tuning_scorer, current, low, high, max_rounds=args.max_rounds)
     current_tune, current_check = tuning_scorer.auc(current / weights.UNITS), check_scorer.auc(current / weights.UNITS)
     proposed_check = check_scorer.auc(result.units / weights.UNITS)
-    csv_text = weights.proposed_csv(seed, result.units)
+    others = [row for row in weights.read_seed(seed_path, scorecard=None) if row.scorecard != weights.SEARCHED_SCORECARD]
+    csv_text = weights.proposed_csv(seed, result.units, others)
 
     if not args.quiet:
         print(f"Weight search over {len(seed)} components of {seed_path.name} (each within {args.max_change:.2f} of "

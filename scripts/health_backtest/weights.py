@@ -29,6 +29,9 @@ from reverse_etl.warehouse import Warehouse
 
 LOG = logging.getLogger("suggest_weights")
 UNITS = 100  # weights are whole hundredths
+# The weight search tunes the established scorecard on the days it scored; other scorecards'
+# rows are copied into the proposal unchanged.
+SEARCHED_SCORECARD = "established"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class SeedRow:
     component: str
     weight: float
     description: str
+    scorecard: str = "established"
 
 
 @dataclass
@@ -59,14 +63,17 @@ class SearchResult:
     rounds: int
 
 
-def read_seed(path: Path) -> list[SeedRow]:
+def read_seed(path: Path, scorecard: str | None = SEARCHED_SCORECARD) -> list[SeedRow]:
+    """The rows of one scorecard (a row without a scorecard is established), or every row (scorecard=None)."""
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = {"component", "weight"} - set(reader.fieldnames or [])
         if missing:
             raise ValueError(f"{path} has no {', '.join(sorted(missing))} column: it is not a weights seed.")
-        return [SeedRow(row["component"].strip(), float(row["weight"]), (row.get("description") or "").strip())
+        rows = [SeedRow(row["component"].strip(), float(row["weight"]), (row.get("description") or "").strip(),
+                        (row.get("scorecard") or "").strip() or SEARCHED_SCORECARD)
                 for row in reader if row.get("component", "").strip()]
+    return [row for row in rows if scorecard is None or row.scorecard == scorecard]
 
 
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "INTEGER", "BIGINT", "SMALLINT", "HUGEINT")
@@ -105,7 +112,7 @@ def load_days(con: Warehouse, seed: list[SeedRow]) -> Days:
         from {BACKTEST_SCHEMA}.health_backtest_account_days as d
         inner join {MARTS_SCHEMA}.account_health_daily as h
             on d.account_id = h.account_id and d.as_of_date = h.as_of_date
-        where d.is_label_known
+        where d.is_label_known and coalesce(h.scorecard, '{SEARCHED_SCORECARD}') = '{SEARCHED_SCORECARD}'
         order by d.as_of_date, d.account_id
     """)
     if len(data["as_of_date"]) == 0:
@@ -195,11 +202,17 @@ def reconstruction_share(days: Days, weights: np.ndarray, tolerance: float = 1.0
     return float(np.mean(np.abs(rebuilt - days.health_score) <= tolerance)) if len(rebuilt) else float("nan")
 
 
-def proposed_csv(seed: list[SeedRow], units: np.ndarray) -> str:
-    lines = ["component,weight,description"]
-    for row, value in zip(seed, units):
+def proposed_csv(seed: list[SeedRow], units: np.ndarray, others: list[SeedRow] | None = None) -> str:
+    """The proposed seed: the searched scorecard's rows with the proposed weights, then the other
+    scorecards' rows unchanged (with a scorecard column when there are any)."""
+    proposed = {row.component: value / UNITS for row, value in zip(seed, units)}
+    with_scorecard = bool(others)
+    lines = ["scorecard,component,weight,description" if with_scorecard else "component,weight,description"]
+    for row in [*seed, *(others or [])]:
         description = row.description
         if any(ch in description for ch in ',"\n'):
             description = '"' + description.replace('"', '""') + '"'
-        lines.append(f"{row.component},{value / UNITS:.2f},{description}")
+        weight = proposed[row.component] if row.scorecard == SEARCHED_SCORECARD else row.weight
+        prefix = f"{row.scorecard}," if with_scorecard else ""
+        lines.append(f"{prefix}{row.component},{weight:.2f},{description}")
     return "\n".join(lines) + "\n"

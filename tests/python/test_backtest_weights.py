@@ -74,10 +74,14 @@ def test_suggest_weights_proposes_a_valid_file_and_leaves_the_seed_alone(db: Pat
     assert "tuning" in text and "check" in text and "your file is unchanged" in text
     seed_rows = list(csv.DictReader(io.StringIO(before.decode())))
     proposed = list(csv.DictReader(output.open()))
-    assert [row["component"] for row in proposed] == [row["component"] for row in seed_rows]
-    values = [float(row["weight"]) for row in proposed]
-    assert sum(values) == pytest.approx(1.0)
-    for old, new in zip(seed_rows, values):
+    assert [(row["scorecard"], row["component"]) for row in proposed] \
+        == [(row["scorecard"], row["component"]) for row in seed_rows]
+    for scorecard in {row["scorecard"] for row in seed_rows}:
+        assert sum(float(row["weight"]) for row in proposed if row["scorecard"] == scorecard) == pytest.approx(1.0)
+    for old, new_row in zip(seed_rows, proposed):
+        new = float(new_row["weight"])
+        if old["scorecard"] != "established":  # only the established scorecard is searched
+            assert new == pytest.approx(float(old["weight"]))
         assert abs(new - float(old["weight"])) <= 0.10 + 1e-9
         assert new >= min(0.02, float(old["weight"])) - 1e-9
     assert output.read_text() in text  # the proposal is printed too
@@ -101,7 +105,7 @@ def test_it_refuses_to_write_over_the_seed(db: Path) -> None:
 def test_a_component_without_a_score_column_is_named(db: Path, tmp_path: Path,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     seed = tmp_path / "weights.csv"
-    seed.write_text(SEED.read_text() + "made_up_component,0.00,Not built yet\n")
+    seed.write_text(SEED.read_text() + "established,made_up_component,0.00,Not built yet\n")
     code, _ = run(["--db", str(db), "--weights", str(seed), "--output", str(tmp_path / "out.csv")])
     assert code == 1
     assert any("made_up_component" in record.getMessage() for record in caplog.records)

@@ -136,8 +136,9 @@ def test_configuration_errors_name_the_value_under_seed_build_and_run(tmp_path: 
     catalog.write_text(catalog.read_text() + "report_created,reports,5,true\n")
     weights = project / "seeds" / "health_score_weights.csv"
     text = weights.read_text()
-    assert "\nengagement,0.10," in text
-    weights.write_text(text.replace("\nengagement,0.10,", "\nengagement,0.00,") + "nps,0.0,Not a component\n")
+    assert "\nestablished,support,0.12," in text
+    weights.write_text(text.replace("\nestablished,support,0.12,", "\nestablished,support,0.02,")
+                       + "established,nps,0.0,Not a component\n")
     db = tmp_path / "config.duckdb"
     as_of = ["--vars", f"{{as_of_date: {TEST_AS_OF}}}"]
     commands = {

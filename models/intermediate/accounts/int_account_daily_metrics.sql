@@ -22,13 +22,15 @@
 {%- set freq_w = var('frequency_window_days') %}
 {%- set quiet_days = var('champion_dark_days') %}
 {%- set lookback = var('champion_lookback_days') %}
+{%- set recent_w = var('baseline_recent_days') %}
+{%- set baseline_w = var('baseline_days') %}
 {#- how far back a rebuilt day's windows reach: the prior 30 days and the lookback -#}
-{%- set reach = [2 * long_w, lookback, freq_w, short_w] | max %}
+{%- set reach = [2 * long_w, lookback, freq_w, short_w, recent_w + baseline_w] | max %}
 {%- set cutoff = incremental_cutoff('source_received_at') %}
 {%- set config_text = [] %}
 {%- for name in [
     'window_short_days', 'window_long_days', 'frequency_window_days', 'champion_dark_days',
-    'champion_lookback_days', 'bad_csat_window_days'
+    'champion_lookback_days', 'bad_csat_window_days', 'baseline_recent_days', 'baseline_days'
 ] %}
     {%- do config_text.append(name ~ '=' ~ var(name)) %}
 {%- endfor %}
@@ -639,6 +641,12 @@ running as (
         - coalesce(lag(cumulative_micro_points, {{ 2 * long_w }}) over grid_days, 0) as sum_micro_points_prior_30d,
         cumulative_micro_points
         - coalesce(lag(cumulative_micro_points, {{ lookback }}) over grid_days, 0) as sum_micro_points_60d,
+        -- the account's own baseline: the recent days against the baseline_days before them
+        cumulative_micro_points
+        - coalesce(lag(cumulative_micro_points, {{ recent_w }}) over grid_days, 0) as sum_micro_points_recent,
+        coalesce(lag(cumulative_micro_points, {{ recent_w }}) over grid_days, 0)
+        - coalesce(lag(cumulative_micro_points, {{ recent_w + baseline_w }}) over grid_days, 0)
+            as sum_micro_points_baseline,
         cumulative_meaningful_events
         - coalesce(lag(cumulative_meaningful_events, {{ long_w }}) over grid_days, 0) as count_meaningful_events_30d,
         cumulative_active_days
@@ -663,6 +671,8 @@ final as (
         cast(coalesce(running.sum_micro_points_30d, 0) as {{ type_double() }}) / 1000000 as sum_points_30d,
         cast(coalesce(running.sum_micro_points_prior_30d, 0) as {{ type_double() }}) / 1000000 as sum_points_prior_30d,
         cast(coalesce(running.sum_micro_points_60d, 0) as {{ type_double() }}) / 1000000 as sum_points_60d,
+        cast(coalesce(running.sum_micro_points_recent, 0) as {{ type_double() }}) / 1000000 as sum_points_recent,
+        cast(coalesce(running.sum_micro_points_baseline, 0) as {{ type_double() }}) / 1000000 as sum_points_baseline,
         cast(running.sum_silent_micro_points_60d as {{ type_double() }}) / 1000000 as sum_silent_points_60d,
         cast(running.count_active_days_28d as integer) as count_active_days_28d,
         cast(running.count_features_used_30d as integer) as count_features_used_30d,

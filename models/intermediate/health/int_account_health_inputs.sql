@@ -69,6 +69,15 @@ inputs as (
         metrics.sum_points_30d,
         metrics.sum_points_prior_30d,
         metrics.sum_points_60d,
+        metrics.sum_points_recent,
+        metrics.sum_points_baseline,
+        -- recent activity per day as a share of the account's own baseline per day, both with
+        -- baseline_smoothing_points added, so a few events more or less in a quiet account are no decline
+        {{ pct(
+            '(metrics.sum_points_recent + ' ~ var('baseline_smoothing_points') ~ ') * ' ~ var('baseline_days'),
+            'metrics.sum_points_baseline * ' ~ var('baseline_recent_days') ~ ' + '
+            ~ var('baseline_smoothing_points') ~ ' * ' ~ var('baseline_days')
+        ) }} as baseline_ratio_pct,
         metrics.sum_silent_points_60d,
         {{ pct('metrics.sum_silent_points_60d', 'metrics.sum_points_60d') }} as silent_points_pct,
         metrics.count_active_days_28d,

@@ -17,6 +17,7 @@
 {%- set components = health_components() %}
 {%- set input_columns = [
     'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
+    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct',
     'sum_silent_points_60d', 'silent_points_pct', 'count_active_days_28d', 'count_features_used_30d',
     'count_milestones_completed', 'last_active_date', 'days_since_last_active', 'licensed_seats',
     'engagement_basis_users', 'feature_adoption_pct', 'activation_pct', 'active_user_pct', 'active_days_pct',
@@ -101,6 +102,7 @@ final as (
         cast(scores.account_id as {{ dbt.type_string() }}) as account_id,
         scores.as_of_date,
         scores.health_score,
+        cast(scores.scorecard as {{ dbt.type_string() }}) as scorecard,
         cast({{ round_to('scores.component_score_engagement') }} as integer) as engagement_score,
         {%- for c in components %}
             cast(scores.component_score_{{ c }} as {{ type_double() }}) as score_{{ c }},

@@ -94,6 +94,8 @@ component_facts as (
                     || ' or more)'
             when 'engagement_trend'
                 then 'Activity in the last 30 days down to ' || components.raw_value_text || ' of the 30 days before'
+            when 'engagement_vs_baseline'
+                then 'Activity down to ' || components.raw_value_text || components.raw_value_unit
             when 'silent_users'
                 then
                     components.raw_value_text || ' of the last 60 days'' activity came from users silent for '
@@ -208,6 +210,22 @@ change_reasons as (
 
 ),
 
+-- a lifecycle stage change is said as one: 'scorecard changed: onboarding → established'
+scorecard_changes as (
+
+    select distinct
+        now_c.account_id,
+        'scorecard changed: ' || before_c.scorecard || ' → ' || now_c.scorecard as scorecard_change
+    from components as now_c
+    inner join components as before_c
+        on
+            now_c.account_id = before_c.account_id
+            and now_c.component = before_c.component
+            and before_c.as_of_date = {{ date_add_days(as_of_date(), -7) }}
+    where now_c.as_of_date = {{ as_of_date() }} and now_c.scorecard <> before_c.scorecard
+
+),
+
 -- segments
 arr_ranked as (
 
@@ -301,6 +319,7 @@ joined as (
         top_facts.fact_list,
         not_scored.not_scored_list,
         change_reasons.change_list,
+        scorecard_changes.scorecard_change,
         tiers.coverage_tier,
         tiers.arr_coverage_tier
     from customers
@@ -320,6 +339,8 @@ joined as (
         on customers.account_id = not_scored.account_id
     left join change_reasons
         on customers.account_id = change_reasons.account_id
+    left join scorecard_changes
+        on customers.account_id = scorecard_changes.account_id
     left join tiers
         on customers.account_id = tiers.account_id
 
@@ -409,6 +430,7 @@ final as (
                 when score_change_7d = 0 and change_list is null then 'No change since last week.'
                 else
                     {{ signed_number('score_change_7d') }} || ' since last week: '
+                    || coalesce(scorecard_change || '; ', '')
                     || coalesce(change_list, 'components moved but cancelled out')
             end
             as {{ dbt.type_string() }}

@@ -28,6 +28,7 @@ final as (
         scores.health_score,
         bands.health_band,
         bands.raw_health_band,
+        scores.scorecard,
         scores.engagement_score,
         {%- for c in components %}
             scores.score_{{ c }},

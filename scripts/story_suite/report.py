@@ -1,0 +1,195 @@
+"""Per story: how early and how quietly the health score warns, read from a built suite warehouse.
+
+Positives and negatives for the AUC: the account-days of churners from their decline onset to the
+day before churn, against every account-day of the fine stories (a lower score should mean risk).
+The activity baseline ranks the same days by every event of the last 30 days."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+
+WARNED = ("yellow", "red")
+TARGET_MIN_ONSET_DAYS = 42
+
+
+@dataclass
+class StoryRow:
+    story: str
+    kind: str
+    accounts: int
+    warned_28: float | None = None
+    warned_42: float | None = None
+    median_lead: float | None = None
+    median_score_28: float | None = None
+    yellow_days: float | None = None
+    red_days: float | None = None
+    auc: float | None = None
+    auc_activity: float | None = None
+
+
+@dataclass
+class Summary:
+    rows: list[StoryRow]
+    target_churners: int
+    warned_28: float
+    warned_42: float
+    fine_warned_days: float
+    fine_red_days: float
+    auc: float
+    auc_activity: float
+    median_lead: float
+
+
+def auc(positive: np.ndarray, negative: np.ndarray) -> float | None:
+    """P(a positive day scores lower than a negative day), ties counting half."""
+    if len(positive) == 0 or len(negative) == 0:
+        return None
+    neg = np.sort(np.asarray(negative, dtype=np.float64))
+    pos = np.asarray(positive, dtype=np.float64)
+    right = np.searchsorted(neg, pos, side="right")
+    left = np.searchsorted(neg, pos, side="left")
+    return float(((len(neg) - right) + 0.5 * (right - left)).sum() / (len(pos) * len(neg)))
+
+
+def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
+    meta = {row[0]: row[1:] for row in con.execute(
+        "select account_id, story, is_churn_story, decline_onset_date, churned_at "
+        "from story_meta.account_stories").fetchall()}
+    days: dict[str, list] = {}
+    rows = con.execute(
+        "select h.account_id, h.as_of_date, h.health_score, h.health_band, coalesce(b.count_events_30d, 0) "
+        "from marts.account_health_daily as h "
+        "left join backtest.health_backtest_account_days as b "
+        "on h.account_id = b.account_id and h.as_of_date = b.as_of_date "
+        "order by h.account_id, h.as_of_date").fetchall()
+    for account_id, day, score, band, events in rows:
+        days.setdefault(account_id, []).append((day, score, band, events))
+    return meta, days
+
+
+def _share(values: list[bool]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def summarise(con: duckdb.DuckDBPyConnection) -> Summary:
+    meta, days = _load(con)
+    fine_scores: list[int] = []
+    fine_events: list[int] = []
+    fine_bands: list[str] = []
+    for account_id, (story, is_churn, _onset, _churn) in meta.items():
+        if not is_churn:
+            for _day, score, band, events in days.get(account_id, []):
+                fine_scores.append(score)
+                fine_events.append(events)
+                fine_bands.append(band)
+    fine_scores_a = np.array(fine_scores)
+    fine_events_a = np.array(fine_events)
+    stories = sorted({m[0] for m in meta.values()}, key=lambda s: (not _is_churn(meta, s), s))
+    rows: list[StoryRow] = []
+    all_pos_scores: list[int] = []
+    all_pos_events: list[int] = []
+    target_28: list[bool] = []
+    target_42: list[bool] = []
+    all_leads: list[int] = []
+    for story in stories:
+        ids = [a for a, m in meta.items() if m[0] == story]
+        if not _is_churn(meta, story):
+            bands = [d[2] for a in ids for d in days.get(a, [])]
+            rows.append(StoryRow(story, "fine", len(ids),
+                                 yellow_days=_share([b == "yellow" for b in bands]),
+                                 red_days=_share([b == "red" for b in bands])))
+            continue
+        w28: list[bool] = []
+        w42: list[bool] = []
+        leads: list[int] = []
+        scores_28: list[int] = []
+        pos_scores: list[int] = []
+        pos_events: list[int] = []
+        for account_id in ids:
+            _story, _is, onset, churn = meta[account_id]
+            by_day = {d[0]: d for d in days.get(account_id, [])}
+            if not by_day or churn is None:
+                continue
+            first_day = min(by_day)
+            for lead, bucket in ((28, w28), (42, w42)):
+                row = by_day.get(churn - timedelta(days=lead))
+                if row is not None:
+                    bucket.append(row[2] in WARNED)
+                    if onset is not None and (churn - onset).days >= TARGET_MIN_ONSET_DAYS:
+                        (target_28 if lead == 28 else target_42).append(row[2] in WARNED)
+            row28 = by_day.get(churn - timedelta(days=28))
+            if row28 is not None:
+                scores_28.append(row28[1])
+            if churn - timedelta(days=90) >= first_day:
+                warned = [d for d in sorted(by_day) if churn - timedelta(days=90) <= d < churn
+                          and by_day[d][2] in WARNED]
+                leads.append((churn - warned[0]).days if warned else 0)
+            for day, score, _band, events in by_day.values():
+                if onset is not None and onset <= day < churn:
+                    pos_scores.append(score)
+                    pos_events.append(events)
+        all_pos_scores += pos_scores
+        all_pos_events += pos_events
+        all_leads += leads
+        rows.append(StoryRow(
+            story, "churn", len(ids), _share(w28), _share(w42),
+            float(np.median(leads)) if leads else None,
+            float(np.median(scores_28)) if scores_28 else None,
+            auc=auc(np.array(pos_scores), fine_scores_a),
+            auc_activity=auc(np.array(pos_events), fine_events_a)))
+    return Summary(
+        rows, len(target_28), _share(target_28) or 0.0, _share(target_42) or 0.0,
+        _share([b in WARNED for b in fine_bands]) or 0.0, _share([b == "red" for b in fine_bands]) or 0.0,
+        auc(np.array(all_pos_scores), fine_scores_a) or 0.0,
+        auc(np.array(all_pos_events), fine_events_a) or 0.0,
+        float(np.median(all_leads)) if all_leads else 0.0)
+
+
+def _is_churn(meta: dict, story: str) -> bool:
+    return any(m[1] for m in meta.values() if m[0] == story)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.0f} %"
+
+
+def _pct1(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f} %"
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(summary: Summary) -> str:
+    lines = [
+        "| story | accounts | warned 28 d before | warned 42 d before | median lead (days) | median score 28 d before "
+        "| AUC after onset | activity AUC |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in summary.rows:
+        if row.kind == "churn":
+            lines.append(f"| {row.story} | {row.accounts} | {_pct(row.warned_28)} | {_pct(row.warned_42)} | "
+                         f"{_num(row.median_lead)} | {_num(row.median_score_28)} | {_num(row.auc, 3)} | "
+                         f"{_num(row.auc_activity, 3)} |")
+    lines += ["", "| fine story | accounts | account-days yellow | account-days red |", "|---|---|---|---|"]
+    for row in summary.rows:
+        if row.kind == "fine":
+            lines.append(f"| {row.story} | {row.accounts} | {_pct1(row.yellow_days)} | {_pct1(row.red_days)} |")
+    lines += [
+        "",
+        "| target | figure | target |",
+        "|---|---|---|",
+        f"| churners with decline ≥ 6 weeks before churn ({summary.target_churners}), warned 28 days before | "
+        f"{_pct(summary.warned_28)} | ≥ 85 % |",
+        f"| the same, warned 42 days before | {_pct(summary.warned_42)} | ≥ 60 % |",
+        f"| fine account-days yellow or red | {_pct1(summary.fine_warned_days)} | ≤ 10 % |",
+        f"| fine account-days red | {_pct1(summary.fine_red_days)} | ≤ 2 % |",
+        f"| AUC after decline onset (all churn stories vs fine days) | {summary.auc:.3f} | ≥ 0.90 |",
+        f"| activity baseline AUC (all events, 30 days) | {summary.auc_activity:.3f} | score ≥ baseline + 0.15 |",
+        f"| median lead time, all churners (days; 0 when never warned) | {summary.median_lead:.0f} | |",
+    ]
+    return "\n".join(lines)
