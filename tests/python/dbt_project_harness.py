@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Mapping
 
+import duckdb
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TEST_AS_OF = os.environ.get("HEALTH_TEST_AS_OF", "2025-06-30")
@@ -81,3 +83,9 @@ def copy_project(destination: Path) -> Path:
 def copy_warehouse(source: Path, destination: Path) -> Path:
     shutil.copyfile(source, destination)
     return destination
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of one query on a DuckDB warehouse, opened read-only."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from backtest_harness import chromium, chromium_binary, count_colour
-from dbt_project_harness import TEST_AS_OF, reference_warehouse
+from dbt_project_harness import TEST_AS_OF, query, reference_warehouse
 
 import backtest_report
 from health_backtest import ranking, warehouse
@@ -34,10 +34,6 @@ def report(db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
     assert code == 0
     return html, out.getvalue()
 
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def test_auc_counts_tied_pairs_as_half_and_unscored_days_as_coin_flips() -> None:

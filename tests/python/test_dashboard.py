@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from backtest_harness import chromium, chromium_binary, count_colour
-from dbt_project_harness import reference_warehouse
+from dbt_project_harness import query, reference_warehouse
 
 import build_dashboard
 from dashboard import pages
@@ -48,10 +48,6 @@ def browser() -> None:
     if chromium_binary() is None:
         pytest.fail("chromium is not installed: run scripts/ensure_chromium.sh (make test does)")
 
-
-def query(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def render(page: Path, workdir: Path) -> str:

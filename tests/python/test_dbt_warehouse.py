@@ -5,7 +5,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dbt_project_harness import (
@@ -13,6 +12,7 @@ from dbt_project_harness import (
     TEST_AS_OF,
     copy_project,
     copy_warehouse,
+    query,
     reference_warehouse,
     run_dbt,
 )
@@ -22,10 +22,6 @@ from dbt_project_harness import (
 def warehouse() -> Path:
     return reference_warehouse()
 
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def test_data_quality_counts_match_what_the_generator_planted(warehouse: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project_harness import TEST_AS_OF, copy_warehouse, reference_warehouse, run_dbt
+from dbt_project_harness import TEST_AS_OF, copy_warehouse, query, reference_warehouse, run_dbt
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 
@@ -20,10 +20,6 @@ AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 def warehouse() -> Path:
     return reference_warehouse()
 
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def current_customers(db: Path) -> list[str]:
