@@ -123,7 +123,7 @@ def retention_by_segment(rows: list[Row]) -> Figure:
               for row in rows for measure, column in (("NRR", "nrr_pct"), ("GRR", "grr_pct"))
               if row[column] is not None]
     chart = alt.Chart(alt.Data(name="retention")).mark_bar().encode(
-        y=alt.Y("segment:N", title=None),
+        y=alt.Y("segment:N", title=None, sort=[*BANDS, "no_band"]),
         yOffset=alt.YOffset("measure:N"),
         x=alt.X("pct:Q", title="% of starting ARR"),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=["NRR", "GRR"], range=["#1f6feb", "#8c959f"]),
