@@ -30,7 +30,7 @@ class Bands:
 
 @dataclass(frozen=True)
 class PortfolioHook:
-    """A portfolio section that reads one portfolio mart. render is None until it is written."""
+    """A portfolio section that reads one portfolio mart (render draws it; None: not written yet)."""
     key: str
     title: str
     mart: str
