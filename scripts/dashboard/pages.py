@@ -135,12 +135,17 @@ def csm_rows(book: list[Row]) -> list[list]:
     return [[row["csm_email"] or "(no CSM)", num(row["count_accounts"]), num(row["arr"]),
              num(row["count_accounts_green"]), num(row["count_accounts_yellow"]), num(row["count_accounts_red"]),
              num(row["count_accounts_needing_attention"]), num(row["arr_renewing_90d"]),
-             num(row["arr_at_risk_renewing_90d"]), num(row["pct_capacity_used"], 1),
-             "yes" if row["is_overloaded"] else ""] for row in book]
+             num(row["arr_at_risk_renewing_90d"]), capacity(row)] for row in book]
 
 
-CSM_HEADERS = ["CSM", "accounts", "ARR", "green", "yellow", "red", "need attention", "ARR renewing, 90 days",
-               "of it at risk", "capacity used %", "overloaded"]
+def capacity(row: Row) -> tuple[str, str]:
+    """Capacity used, with "over" when the book is overloaded (csm_book.is_overloaded)."""
+    markup, css = num(row["pct_capacity_used"], 1)
+    return (f"<b>over: {markup}</b>", css) if row["is_overloaded"] else (markup, css)
+
+
+CSM_HEADERS = ["CSM", "accounts", "ARR", "green", "yellow", "red", "attention", "renewing ≤ 90 d",
+               "at risk", "capacity %"]
 
 
 def csm_book_section(dashboard: Dashboard) -> str:
@@ -339,9 +344,9 @@ def csm_page(dashboard: Dashboard) -> str:
                   num(row["arr_tech_touch"]), num(row["arr_green"]), num(row["arr_yellow"]), num(row["arr_red"])]
                  for row in book]
     body = f"""
-<p>One row per customer success manager, biggest book first; accounts without a CSM are the last row. "Need
-attention" counts accounts with an alert today; "of it at risk" is the ARR renewing within 90 days times its
-band's historical churn rate. Capacity used adds up high-touch and pooled accounts against one CSM's full load.</p>
+<p>One row per customer success manager, biggest book first; accounts without a CSM are the last row. "Attention"
+counts accounts with an alert today; "at risk" is the ARR renewing within 90 days ("renewing ≤ 90 d") times its
+band's historical churn rate. Capacity % adds up high-touch and pooled accounts against one CSM's full load; "over" marks a book above it.</p>
 <div class="kpis">{''.join(tiles)}</div>
 {table(CSM_HEADERS, csm_rows(book), "csm-table", numeric=tuple(range(1, 10)))}
 <h2>Coverage tiers and ARR by band</h2>
