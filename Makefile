@@ -105,6 +105,12 @@ metrics: venv
 	@echo "==> DAU, WAU, MAU and stickiness at each month's end"
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 1 --metrics dau,wau,mau,pct_stickiness \
 		--group-by metric_time__month --order metric_time__month
+	@echo "==> NRR and GRR, whole book, over the last 90 and 365 days"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 1 --metrics nrr_pct,grr_pct,retention_starting_arr \
+		--group-by retention_segment__period_days --order retention_segment__period_days
+	@echo "==> ARR renewing and ARR at risk by renewal window"
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 0 --metrics arr_renewing,arr_at_risk \
+		--group-by renewal_cell__renewal_window --order renewal_cell__renewal_window
 
 # The static dashboard (scripts/dashboard): DASHBOARD_FLAGS='--warehouse-dsn ...' reads PostgreSQL.
 DASHBOARD_FLAGS ?=

@@ -2,7 +2,7 @@
 
 Reads the marts (the DuckDB file, or PostgreSQL with --warehouse-dsn) and writes HTML pages
 with Vega-Lite charts: the portfolio (index.html), who needs attention today, every account,
-and the backtest. index.html opens from disk with no network: the chart library is a local
+the CSM book and the backtest. index.html opens from disk with no network: the chart library is a local
 file (assets/vega.js).
 """
 from __future__ import annotations

@@ -105,3 +105,68 @@ def arr_by_band(totals: list[Row]) -> Figure:
         tooltip=[alt.Tooltip("band:N"), alt.Tooltip("accounts:Q"), alt.Tooltip("arr:Q", format=",.0f", title="ARR")],
     ).properties(width=WIDTH, height=110, title="ARR by health band today")
     return chart, {"arr": totals}
+
+
+# --- portfolio marts ---------------------------------------------------------------------------
+NO_BAND = "no band"
+HISTORY_BANDS = [*BANDS, NO_BAND]
+
+
+def history_band_scale() -> alt.Scale:
+    return alt.Scale(domain=HISTORY_BANDS, range=[*BAND_COLOURS.values(), "#8c959f"])
+
+
+def retention_by_segment(rows: list[Row]) -> Figure:
+    """NRR and GRR per segment of one type, one bar pair per segment, faceted by period."""
+    values = [{"period": f"{int(row['period_days'])} days", "segment": row["segment_value"], "measure": measure,
+               "pct": row[column], "starting_arr": row["starting_arr"]}
+              for row in rows for measure, column in (("NRR", "nrr_pct"), ("GRR", "grr_pct"))
+              if row[column] is not None]
+    chart = alt.Chart(alt.Data(name="retention")).mark_bar().encode(
+        y=alt.Y("segment:N", title=None, sort=[*BANDS, "no_band"]),
+        yOffset=alt.YOffset("measure:N"),
+        x=alt.X("pct:Q", title="% of starting ARR"),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=["NRR", "GRR"], range=["#1f6feb", "#8c959f"]),
+                        legend=alt.Legend(orient="top")),
+        row=alt.Row("period:N", title=None),
+        tooltip=[alt.Tooltip("period:N"), alt.Tooltip("segment:N"), alt.Tooltip("measure:N"),
+                 alt.Tooltip("pct:Q", format=".1f", title="%"),
+                 alt.Tooltip("starting_arr:Q", format=",.0f", title="starting ARR")],
+    ).properties(width=WIDTH - 120, title="NRR and GRR by health band at the period's start")
+    return chart, {"retention": values}
+
+
+def arr_at_risk_by_window(rows: list[Row], order: list[str]) -> Figure:
+    """ARR renewing per window, stacked by band, with the ARR at risk in each bar's tooltip."""
+    values = [{"window": row["renewal_window"].replace("_", " "), "band": row["health_band"], "arr": row["arr"],
+               "arr_at_risk": row["arr_at_risk"], "accounts": row["count_accounts"]} for row in rows]
+    chart = alt.Chart(alt.Data(name="renewals")).mark_bar().encode(
+        x=alt.X("window:N", sort=[name.replace("_", " ") for name in order], title="renewal", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("arr:Q", stack="zero", title="ARR", axis=alt.Axis(format="~s")),
+        color=alt.Color("band:N", scale=band_scale(), sort=BANDS, title="band", legend=alt.Legend(orient="top")),
+        order=alt.Order("band_order:Q"),
+        tooltip=[alt.Tooltip("window:N", title="renewal"), alt.Tooltip("band:N"), alt.Tooltip("accounts:Q"),
+                 alt.Tooltip("arr:Q", format=",.0f", title="ARR"),
+                 alt.Tooltip("arr_at_risk:Q", format=",.0f", title="ARR at risk")],
+    ).transform_calculate(
+        band_order=f"indexof({BANDS!r}, datum.band)"
+    ).properties(width=WIDTH, height=HEIGHT, title="ARR by renewal window and health band today")
+    return chart, {"renewals": values}
+
+
+def arr_by_band_over_time(rows: list[Row]) -> Figure:
+    """ARR on each day of the score history, stacked by the day's band."""
+    values = [{"day": iso(row["day"]), "band": row["band"], "arr": row["arr"], "accounts": row["accounts"]}
+              for row in rows]
+    chart = alt.Chart(alt.Data(name="arr_history")).mark_area().encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("arr:Q", stack="zero", title="ARR", axis=alt.Axis(format="~s")),
+        color=alt.Color("band:N", scale=history_band_scale(), sort=HISTORY_BANDS, title="band",
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("band_order:Q"),
+        tooltip=[alt.Tooltip("day:T", title="day"), alt.Tooltip("band:N"), alt.Tooltip("accounts:Q"),
+                 alt.Tooltip("arr:Q", format=",.0f", title="ARR")],
+    ).transform_calculate(
+        band_order=f"indexof({HISTORY_BANDS!r}, datum.band)"
+    ).properties(width=WIDTH, height=HEIGHT, title="ARR by health band, by day")
+    return chart, {"arr_history": values}

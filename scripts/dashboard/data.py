@@ -1,5 +1,5 @@
 """Read what the dashboard shows from the warehouse: the health marts, the score history,
-users, alerts and (when built) the backtest. Read-only; DuckDB or PostgreSQL alike.
+users, alerts and (when built) the backtest and the portfolio marts. Read-only; DuckDB or PostgreSQL alike.
 """
 from __future__ import annotations
 
@@ -34,6 +34,10 @@ class Dashboard:
     max_points: dict[str, float]              # component -> the points it can give
     backtest: backtest_warehouse.Backtest | None = None
     optional_tables: set[str] = field(default_factory=set)   # portfolio marts that exist
+    retention: list[Row] = field(default_factory=list)        # portfolio_retention
+    renewals: list[Row] = field(default_factory=list)         # renewal_forecast, soonest window first
+    arr_history: list[Row] = field(default_factory=list)      # ARR per day and band (int_account_arr_daily)
+    csm_book: list[Row] = field(default_factory=list)         # csm_book, biggest book first
     _history_by_account: dict[str, list[Row]] = field(default_factory=dict, repr=False)
 
     def history_of(self, account_id: str) -> list[Row]:
@@ -55,6 +59,43 @@ def fetch(con: Warehouse, sql: str, params: list[Any] | None = None) -> list[Row
 def require(con: Warehouse, schema: str, table: str) -> None:
     if not con.table_exists(schema, table):
         raise DashboardDataMissing(f"The table {schema}.{table} is missing: run `make demo` (or dbt build) first.")
+
+
+def relation(name: str) -> tuple[str, str]:
+    """'schema.table', or a bare table name in marts."""
+    schema, _, table = name.rpartition(".")
+    return schema or MARTS, table
+
+
+def load_portfolio(con: Warehouse, present: set[str]) -> dict[str, list[Row]]:
+    """The portfolio marts' rows, for those of them the warehouse has (empty lists for the others)."""
+    loaded: dict[str, list[Row]] = {"retention": [], "renewals": [], "arr_history": [], "csm_book": []}
+    if "portfolio_retention" in present:
+        loaded["retention"] = fetch(con, f"""
+            select * from {MARTS}.portfolio_retention
+            order by period_days, segment_type, segment_value""")
+    if "renewal_forecast" in present:
+        loaded["renewals"] = fetch(con, f"""
+            select * from {MARTS}.renewal_forecast
+            order by window_order, case health_band when 'green' then 1 when 'yellow' then 2 else 3 end""")
+    if "intermediate.int_account_arr_daily" in present:
+        # ARR on a day (CONTRACT section 6) over the score history's days, split by that day's band;
+        # accounts with ARR that day but no score that day (customers who have left since) are 'no band'
+        loaded["arr_history"] = fetch(con, f"""
+            select arr_day.as_of_date as day, coalesce(daily.health_band, 'no band') as band,
+                count(*) as accounts, sum(arr_day.arr) as arr
+            from intermediate.int_account_arr_daily as arr_day
+            left join {MARTS}.account_health_daily as daily
+                on daily.account_id = arr_day.account_id and daily.as_of_date = arr_day.as_of_date
+            where arr_day.arr > 0
+                and arr_day.as_of_date >= (select min(as_of_date) from {MARTS}.account_health_daily)
+            group by arr_day.as_of_date, coalesce(daily.health_band, 'no band')
+            order by 1, 2""")
+    if "csm_book" in present:
+        loaded["csm_book"] = fetch(con, f"""
+            select * from {MARTS}.csm_book
+            order by is_unassigned, arr desc nulls last, csm_email""")
+    return loaded
 
 
 def load(con: Warehouse, optional_tables: tuple[str, ...] = ()) -> Dashboard:
@@ -92,8 +133,9 @@ def load(con: Warehouse, optional_tables: tuple[str, ...] = ()) -> Dashboard:
             backtest = backtest_warehouse.load(con, with_days=False)
         except backtest_warehouse.BacktestMissing:
             backtest = None
+    present = {name for name in optional_tables if con.table_exists(*relation(name))}
     return Dashboard(
         as_of_date=accounts[0]["as_of_date"], accounts=accounts, attention=attention, history=history,
         users=users, alerts=alerts, components=components, max_points=max_points, backtest=backtest,
-        optional_tables={table for table in optional_tables if con.table_exists(MARTS, table)},
+        optional_tables=present, **load_portfolio(con, present),
     )

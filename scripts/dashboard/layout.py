@@ -16,7 +16,7 @@ import altair as alt
 CSP = ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'unsafe-inline'; "
        "img-src data:; font-src data:")
 NAV = [("index.html", "Portfolio"), ("attention.html", "Needs attention today"), ("accounts.html", "Accounts"),
-       ("backtest.html", "Backtest")]
+       ("csm.html", "CSM book"), ("backtest.html", "Backtest")]
 STYLE = """
 body { font-family: system-ui, sans-serif; color: #24292f; margin: 0; line-height: 1.45; }
 header { background: #24292f; color: #fff; padding: 0.6em 1.5em; display: flex; gap: 1.5em; align-items: baseline; }

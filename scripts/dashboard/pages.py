@@ -1,8 +1,9 @@
 """One function per page type; each returns the page's HTML.
 
 Page types: the portfolio (index.html), who needs attention today, the account list, one
-page per account, and the backtest. The portfolio page's retention, ARR-at-risk and CSM-book
-sections are hooks (PORTFOLIO_HOOKS): each waits for its portfolio mart.
+page per account, the CSM book, and the backtest. The portfolio page's retention, ARR-at-risk,
+ARR-history and CSM-book sections (PORTFOLIO_HOOKS) each read one portfolio mart and say so
+while the warehouse does not have it.
 """
 from __future__ import annotations
 
@@ -29,26 +30,12 @@ class Bands:
 
 @dataclass(frozen=True)
 class PortfolioHook:
-    """A portfolio section that reads one portfolio mart. render is None until it is written."""
+    """A portfolio section that reads one portfolio mart (render draws it; None: not written yet)."""
     key: str
     title: str
     mart: str
     shows: str
     render: Callable[[Dashboard], str] | None = None
-
-
-# The portfolio marts' sections (CONTRACT section 6). To add one: write render(dashboard)
-# (read the mart in data.load, which already notes which of these marts exist) and set it here.
-PORTFOLIO_HOOKS = [
-    PortfolioHook("retention", "Net and gross revenue retention", "portfolio_retention",
-                  "trailing 90- and 365-day NRR, GRR and logo retention, overall and by segment"),
-    PortfolioHook("arr-at-risk", "ARR at risk by renewal window", "renewal_forecast",
-                  "ARR renewing per window and band, with the churn each band has shown in the backtest"),
-    PortfolioHook("arr-history", "ARR by band over the history", "portfolio_arr_daily",
-                  "ARR per account and day (ARR on a day, CONTRACT section 6), split by the day's band"),
-    PortfolioHook("csm-book", "CSM book", "csm_book",
-                  "per CSM: accounts and ARR by band and coverage tier, who needs attention, ARR renewing in 90 days"),
-]
 
 
 def label(component: str) -> str:
@@ -77,6 +64,117 @@ def band_counts(dashboard: Dashboard) -> dict[str, int]:
     for row in dashboard.accounts:
         counts[row["health_band"]] = counts.get(row["health_band"], 0) + 1
     return counts
+
+
+# --- portfolio marts' sections (CONTRACT section 6) -------------------------------------------
+def pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{float(value):.1f} %"
+
+
+def retention_section(dashboard: Dashboard) -> str:
+    whole = [row for row in dashboard.retention if row["segment_type"] == "all"]
+    tiles = []
+    for row in whole:
+        days = int(row["period_days"])
+        tiles += [kpi(f"NRR, last {days} days", pct(row["nrr_pct"]), f"nrr-{days}d"),
+                  kpi(f"GRR, last {days} days", pct(row["grr_pct"]), f"grr-{days}d"),
+                  kpi(f"logo retention, last {days} days", pct(row["logo_retention_pct"]), f"logo-retention-{days}d")]
+    rows = [[f"{int(r['period_days'])} days", str(r["period_start_date"]), num(r["count_accounts_start"]),
+             num(r["starting_arr"]), num(r["expansion_arr"]), num(r["contraction_arr"]), num(r["churned_arr"]),
+             num(r["ending_arr"]), num(r["nrr_pct"], 1), num(r["grr_pct"], 1), num(r["new_arr"])] for r in whole]
+    by_band = [row for row in dashboard.retention if row["segment_type"] == "health_band"]
+    band_chart = chart("retention-by-band", charts.retention_by_segment(by_band)) if by_band else (
+        '<p class="note">No band split: the retention periods start before the score history.</p>')
+    return f"""
+<p>Of the ARR the customers had at the start of each period, how much they pay today. NRR counts expansion;
+GRR does not (at most 100 %). New customers since the period's start are not in either: they are the "new ARR" column.</p>
+<div class="kpis">{''.join(tiles)}</div>
+{table(["period", "since", "accounts then", "ARR then", "expansion", "contraction", "churned", "ARR today",
+        "NRR %", "GRR %", "new ARR"], rows, "retention-table", numeric=tuple(range(2, 11)))}
+{band_chart}
+<p class="note">Bands as they stood at the period's start: does a red band lose more ARR than a green one?</p>
+"""
+
+
+def arr_at_risk_section(dashboard: Dashboard) -> str:
+    renewals = dashboard.renewals
+    order = list(dict.fromkeys(row["renewal_window"] for row in renewals))
+    soon = {"overdue", "0_30_days", "31_90_days"}
+    at_risk = [row["arr_at_risk"] for row in renewals if row["arr_at_risk"] is not None]
+    at_risk_soon = [row["arr_at_risk"] for row in renewals if row["arr_at_risk"] is not None
+                    and row["renewal_window"] in soon]
+    tiles = [kpi("ARR at risk", money(sum(at_risk)) if at_risk else "n/a", "arr-at-risk"),
+             kpi("of it renewing within 90 days", money(sum(at_risk_soon)) if at_risk else "n/a",
+                 "arr-at-risk-90d"),
+             kpi("ARR renewing within 90 days", money(sum(r["arr"] for r in renewals if r["renewal_window"] in soon)),
+                 "arr-renewing-90d")]
+    rows = [[row["renewal_window"].replace("_", " "), html_cell(band_badge(row["health_band"])),
+             num(row["count_accounts"]), num(row["arr"]), num(row["churn_rate_pct"], 1), num(row["arr_at_risk"]),
+             row["churn_rate_null_reason"] or ""]
+            for row in renewals if row["count_accounts"]]
+    return f"""
+<p>Today's customers by when they renew and their band. ARR at risk is each band's ARR times the share of ARR
+that churned from that band within 90 days on this team's own history: an expectation, not a list of names
+(<a href="attention.html">those are here</a>).</p>
+<div class="kpis">{''.join(tiles)}</div>
+{chart("arr-at-risk-by-window", charts.arr_at_risk_by_window(renewals, order))}
+{table(["renewal", "band", "accounts", "ARR", "band churn rate %", "ARR at risk", "why no rate"], rows,
+       "renewal-table", numeric=(2, 3, 4, 5))}
+"""
+
+
+def arr_history_section(dashboard: Dashboard) -> str:
+    return f"""
+<p>ARR on each day (what the customers' subscriptions were worth that day), coloured by the band each account had
+that day. "No band" is ARR of customers without a score that day: mostly customers who have left since.</p>
+{chart("arr-by-band-over-time", charts.arr_by_band_over_time(dashboard.arr_history))}
+"""
+
+
+def csm_rows(book: list[Row]) -> list[list]:
+    return [[row["csm_email"] or "(no CSM)", num(row["count_accounts"]), num(row["arr"]),
+             num(row["count_accounts_green"]), num(row["count_accounts_yellow"]), num(row["count_accounts_red"]),
+             num(row["count_accounts_needing_attention"]), num(row["arr_renewing_90d"]),
+             num(row["arr_at_risk_renewing_90d"]), capacity(row)] for row in book]
+
+
+def capacity(row: Row) -> tuple[str, str]:
+    """Capacity used, with "over" when the book is overloaded (csm_book.is_overloaded)."""
+    markup, css = num(row["pct_capacity_used"], 1)
+    return (f"<b>over: {markup}</b>", css) if row["is_overloaded"] else (markup, css)
+
+
+CSM_HEADERS = ["CSM", "accounts", "ARR", "green", "yellow", "red", "attention", "renewing ≤ 90 d",
+               "at risk", "capacity %"]
+
+
+def csm_book_section(dashboard: Dashboard) -> str:
+    return f"""
+<p>Each CSM's book today: accounts by band, who needs attention, what renews in the next 90 days and how much of it
+is at risk. Capacity used compares the book with one CSM's full load (<a href="csm.html">the CSM page</a> has the
+coverage tiers).</p>
+{table(CSM_HEADERS[:9], [row[:9] for row in csm_rows(dashboard.csm_book)], "csm-book-table",
+       numeric=tuple(range(1, 9)))}
+"""
+
+
+# A section per portfolio mart. render draws it when its mart exists (data.load reads the marts
+# it finds); without the mart the section says what it will show. mart is a marts table, or
+# schema.table elsewhere.
+PORTFOLIO_HOOKS = [
+    PortfolioHook("retention", "Net and gross revenue retention", "portfolio_retention",
+                  "trailing 90- and 365-day NRR, GRR and logo retention, overall and by segment",
+                  retention_section),
+    PortfolioHook("arr-at-risk", "ARR at risk by renewal window", "renewal_forecast",
+                  "ARR renewing per window and band, with the churn each band has shown in the backtest",
+                  arr_at_risk_section),
+    PortfolioHook("arr-history", "ARR by band over the history", "intermediate.int_account_arr_daily",
+                  "ARR per account and day (ARR on a day, CONTRACT section 6), split by the day's band",
+                  arr_history_section),
+    PortfolioHook("csm-book", "CSM book", "csm_book",
+                  "per CSM: accounts and ARR by band and coverage tier, who needs attention, ARR renewing in 90 days",
+                  csm_book_section),
+]
 
 
 # --- portfolio ------------------------------------------------------------------------------
@@ -226,6 +324,36 @@ def account(dashboard: Dashboard, row: Row, bands: Bands) -> str:
        "users-table", numeric=(2, 4))}
 """
     return page(row["account_name"] or row["account_id"], body, "accounts.html", str(dashboard.as_of_date), depth=1)
+
+
+# --- CSM book --------------------------------------------------------------------------------
+def csm_page(dashboard: Dashboard) -> str:
+    if "csm_book" not in dashboard.optional_tables:
+        body = ('<div class="hook" data-hook="csm-page">No CSM book in this warehouse yet: it comes from the '
+                '<code>csm_book</code> portfolio mart; run <code>make demo</code> (or dbt build), then '
+                '<code>make dashboard</code>.</div>')
+        return page("CSM book", body, "csm.html", str(dashboard.as_of_date))
+    book = dashboard.csm_book
+    assigned = [row for row in book if not row["is_unassigned"]]
+    unassigned = sum(row["count_accounts"] for row in book if row["is_unassigned"])
+    tiles = [kpi("CSMs", f"{len(assigned):,}", "csm-count"),
+             kpi("overloaded books", f"{sum(1 for row in assigned if row['is_overloaded']):,}", "csm-overloaded"),
+             kpi("accounts without a CSM", f"{unassigned:,}", "csm-unassigned")]
+    tier_rows = [[row["csm_email"] or "(no CSM)", num(row["count_accounts_high_touch"]), num(row["arr_high_touch"]),
+                  num(row["count_accounts_pooled"]), num(row["arr_pooled"]), num(row["count_accounts_tech_touch"]),
+                  num(row["arr_tech_touch"]), num(row["arr_green"]), num(row["arr_yellow"]), num(row["arr_red"])]
+                 for row in book]
+    body = f"""
+<p>One row per customer success manager, biggest book first; accounts without a CSM are the last row. "Attention"
+counts accounts with an alert today; "at risk" is the ARR renewing within 90 days ("renewing ≤ 90 d") times its
+band's historical churn rate. Capacity % adds up high-touch and pooled accounts against one CSM's full load; "over" marks a book above it.</p>
+<div class="kpis">{''.join(tiles)}</div>
+{table(CSM_HEADERS, csm_rows(book), "csm-table", numeric=tuple(range(1, 10)))}
+<h2>Coverage tiers and ARR by band</h2>
+{table(["CSM", "high-touch", "ARR", "pooled", "ARR", "tech-touch", "ARR", "ARR green", "ARR yellow", "ARR red"],
+       tier_rows, "csm-tiers-table", numeric=tuple(range(1, 10)))}
+"""
+    return page("CSM book", body, "csm.html", str(dashboard.as_of_date))
 
 
 # --- backtest --------------------------------------------------------------------------------

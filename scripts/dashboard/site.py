@@ -24,6 +24,7 @@ def write(dashboard: Dashboard, out_dir: Path, bands: pages.Bands) -> list[Path]
         "index.html": pages.portfolio(dashboard),
         "attention.html": pages.attention(dashboard),
         "accounts.html": pages.account_list(dashboard),
+        "csm.html": pages.csm_page(dashboard),
         "backtest.html": pages.backtest(dashboard),
     }
     for row in dashboard.accounts:

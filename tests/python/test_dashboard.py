@@ -1,11 +1,13 @@
 """The dashboard on the test warehouse, opened in headless Chromium: every page type draws
 its charts, fetches nothing, and shows the figures the marts hold (accounts per band, the
-attention list, one account's score and its champion's last activity, the backtest).
+portfolio marts' NRR, GRR and ARR at risk, the attention list, one account's score and its
+champion's last activity, the CSM book, the backtest).
 """
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -83,7 +85,8 @@ def assert_charts_drawn(dom: str, expected: set[str]) -> None:
 
 def test_every_page_loads_only_local_files(site: Path) -> None:
     pages_written = sorted(site.rglob("*.html"))
-    assert {"index.html", "attention.html", "accounts.html", "backtest.html"} <= {p.name for p in pages_written}
+    assert {"index.html", "attention.html", "accounts.html", "csm.html", "backtest.html"} <= {
+        p.name for p in pages_written}
     for page in pages_written:
         html = page.read_text(encoding="utf-8")
         assert "default-src 'none'" in html, page
@@ -94,7 +97,8 @@ def test_every_page_loads_only_local_files(site: Path) -> None:
 
 def test_portfolio_shows_the_accounts_per_band(site: Path, db: Path, browser: None, tmp_path: Path) -> None:
     dom = render(site / "index.html", tmp_path)
-    assert_charts_drawn(dom, {"bands-over-time", "arr-by-band"})
+    assert_charts_drawn(dom, {"bands-over-time", "arr-by-band", "retention-by-band", "arr-at-risk-by-window",
+                              "arr-by-band-over-time"})
     counts = dict(query(db, "select health_band, count(*) from marts.account_health group by 1"))
     for band in ("green", "yellow", "red"):
         assert int(metric(dom, f"accounts-{band}").replace(",", "")) == counts.get(band, 0), band
@@ -104,9 +108,29 @@ def test_portfolio_shows_the_accounts_per_band(site: Path, db: Path, browser: No
         where health.is_at_risk or health.account_id in (
             select account_id from marts.health_alerts where alert_type <> 'expansion_ready')""")[0]
     assert int(metric(dom, "attention-count")) == attention
-    # the portfolio marts' sections say they are waiting for their marts
+    # the portfolio marts' sections show the marts (the test warehouse has them all)
     for hook in pages.PORTFOLIO_HOOKS:
-        assert f'data-hook="{hook.key}"' in dom, hook.key
+        assert f'<section id="{hook.key}">' in dom and f'data-hook="{hook.key}"' not in dom, hook.key
+    for period, nrr, grr in query(db, """select period_days, nrr_pct, grr_pct from marts.portfolio_retention
+                                          where segment_type = 'all'"""):
+        assert metric(dom, f"nrr-{period}d") == ("n/a" if nrr is None else f"{nrr:.1f} %"), period
+        assert metric(dom, f"grr-{period}d") == ("n/a" if grr is None else f"{grr:.1f} %"), period
+    (at_risk,) = query(db, "select sum(arr_at_risk) from marts.renewal_forecast")[0]
+    assert metric(dom, "arr-at-risk") == f"{at_risk:,.0f}"
+    (renewing,) = query(db, """select sum(arr) from marts.renewal_forecast
+                               where renewal_window in ('overdue', '0_30_days', '31_90_days')""")[0]
+    assert metric(dom, "arr-renewing-90d") == f"{renewing:,.0f}"
+    # the ARR history's last day is today's ARR on a day, over every customer with ARR
+    (arr_today,) = query(db, """select sum(arr) from intermediate.int_account_arr_daily
+                                where as_of_date = (select max(as_of_date) from marts.account_health_daily)""")[0]
+    spec = re.search(r'data-target="arr-by-band-over-time">([^<]*)</script>',
+                     (site / "index.html").read_text(encoding="utf-8")).group(1)
+    days = json.loads(spec)["datasets"]["arr_history"]
+    last_day = max(row["day"] for row in days)
+    assert sum(row["arr"] for row in days if row["day"] == last_day) == pytest.approx(float(arr_today))
+    assert len({row["day"] for row in days}) > 100
+    (csm_rows,) = query(db, "select count(*) from marts.csm_book")[0]
+    assert dom.split('id="csm-book-table"', 1)[1].split("</table>", 1)[0].count("<tr>") == csm_rows + 1
     shot = screenshot(site / "index.html", tmp_path)
     for band, rgb in BAND_RGB.items():
         if counts.get(band):
@@ -181,6 +205,33 @@ def test_backtest_page_draws_both_charts(site: Path, db: Path, browser: None, tm
     screenshot(site / "backtest.html", tmp_path, height=2400)
 
 
+def test_csm_page_shows_every_book(site: Path, db: Path, browser: None, tmp_path: Path) -> None:
+    dom = render(site / "csm.html", tmp_path)
+    books = query(db, """select coalesce(csm_email, '(no CSM)'), count_accounts, count_accounts_needing_attention
+                         from marts.csm_book""")
+    table_html = dom.split('id="csm-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr><td class="">([^<]+)</td><td class="num">([\d,]+)</td>'
+                      r'(?:<td class="num">[^<]*</td>){4}<td class="num">([\d,]+)</td>', table_html)
+    assert {(unescape(name), int(accounts.replace(",", "")), int(attention)) for name, accounts, attention in rows} == {
+        (name, accounts, attention) for name, accounts, attention in books}
+    (csms,) = query(db, "select count(*) from marts.csm_book where not is_unassigned")[0]
+    assert int(metric(dom, "csm-count")) == csms
+    screenshot(site / "csm.html", tmp_path)
+
+
+def test_a_section_without_its_mart_says_what_it_will_show() -> None:
+    import datetime as dt
+
+    from dashboard.data import Dashboard
+
+    bare = Dashboard(as_of_date=dt.date(2025, 6, 30), accounts=[], attention=[], history=[], users={}, alerts={},
+                     components=[], max_points={})
+    for hook in pages.PORTFOLIO_HOOKS:
+        html = pages.portfolio_hook(hook, bare)
+        assert f'data-hook="{hook.key}"' in html and "Not available yet" in html, hook.key
+    assert 'data-hook="csm-page"' in pages.csm_page(bare)
+
+
 def test_account_file_names_are_safe_and_distinct() -> None:
     assert pages.account_file("acc_000030") == "accounts/acc_000030.html"
     odd = [pages.account_file(name) for name in ("a/b", "a b", "a?b")]
@@ -207,7 +258,10 @@ def test_every_page_type_is_a_dbt_exposure() -> None:
                  for path in ("models/marts/_dashboard__exposures.yml", "models/backtest/_backtest__models.yml")
                  for item in yaml.safe_load((PROJECT_ROOT / path).read_text())["exposures"]
                  if item["name"].startswith("dashboard_")}
-    assert set(exposures) == {"dashboard_portfolio", "dashboard_attention", "dashboard_account", "dashboard_backtest"}
+    assert set(exposures) == {"dashboard_portfolio", "dashboard_attention", "dashboard_account", "dashboard_csm_book",
+                              "dashboard_backtest"}
     for name, item in exposures.items():
         assert item["type"] == "dashboard" and item["depends_on"], name
     assert "ref('user_engagement')" in exposures["dashboard_account"]["depends_on"]
+    for hook in pages.PORTFOLIO_HOOKS:
+        assert f"ref('{hook.mart.rpartition('.')[2]}')" in exposures["dashboard_portfolio"]["depends_on"], hook.mart

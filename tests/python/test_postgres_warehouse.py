@@ -166,7 +166,11 @@ def test_the_dashboard_built_from_postgres_equals_duckdbs(postgres_warehouse: st
     with psycopg2.connect(postgres_warehouse) as con, con.cursor() as cursor:
         cursor.execute("select health_band, count(*) from marts.account_health group by 1")
         counts = dict(cursor.fetchall())
+        cursor.execute("select nrr_pct from marts.portfolio_retention where segment_type = 'all' and period_days = 90")
+        (nrr,) = cursor.fetchone()
     for band in ("green", "yellow", "red"):
         shown = re.search(rf'data-metric="accounts-{band}"><span class="value">([0-9,]+)<', dom)
         assert shown and int(shown.group(1).replace(",", "")) == counts.get(band, 0), band
-    assert dom.count('data-rendered="true"') == 2
+    assert re.search(rf'data-metric="nrr-90d"><span class="value">{nrr:.1f} %<', dom)
+    # bands over time, ARR by band, NRR/GRR by band, ARR by renewal window, ARR by band over time
+    assert dom.count('data-rendered="true"') == 5

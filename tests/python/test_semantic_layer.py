@@ -1,9 +1,11 @@
 """The semantic layer on the test warehouse: every metric that `mf query` answers equals the
 same figure computed with plain SQL over the marts.
 
-Three `mf query` calls cover all metrics: the book today cut by all seven account
+Three `mf query` calls cover the account metrics: the book today cut by all seven account
 dimensions, the score history by day and band, the activity history by month (which also
-checks that the per-day counts show the month's last day, while events add up).
+checks that the per-day counts show the month's last day, while events add up). Three more
+cover the portfolio marts: retention per period, the renewal forecast per band and window,
+the CSM book per CSM.
 """
 from __future__ import annotations
 
@@ -49,6 +51,25 @@ HISTORY_METRICS = {
 }
 ACTIVITY_METRICS = ["active_accounts_30d_daily", "active_users_30d_daily", "meaningful_events",
                     "dau", "wau", "mau", "pct_stickiness"]
+RETENTION_METRICS = {
+    # metric -> SQL over marts.portfolio_retention where segment_type = 'all', per period
+    "retention_starting_arr": "sum(starting_arr)",
+    "retention_ending_arr": "sum(ending_arr)",
+    "retention_kept_arr": "sum(starting_arr - churned_arr - contraction_arr)",
+    "nrr_pct": "100.0 * sum(ending_arr) / sum(starting_arr)",
+    "grr_pct": "100.0 * sum(starting_arr - churned_arr - contraction_arr) / sum(starting_arr)",
+}
+FORECAST_METRICS = {
+    # metric -> SQL over marts.renewal_forecast per band and renewal window
+    "arr_at_risk": "sum(arr_at_risk)",
+    "arr_renewing": "sum(case when renewal_window <> 'unknown' then arr end)",
+}
+CSM_METRICS = {
+    # metric -> SQL over marts.csm_book per CSM
+    "accounts_needing_attention": "sum(count_accounts_needing_attention)",
+    "arr_renewing_90d": "sum(arr_renewing_90d)",
+    "arr_at_risk_renewing_90d": "sum(arr_at_risk_renewing_90d)",
+}
 
 Key = tuple[str, ...]
 
@@ -114,7 +135,8 @@ def compare(metrics: list[str], mf_rows: list[dict[str, str]], key_columns: list
 
 def test_every_metric_is_checked_here() -> None:
     defined = {metric["name"] for metric in yaml.safe_load(METRICS_YML.read_text())["metrics"]}
-    checked = set(TODAY_METRICS) | set(USER_METRICS) | set(HISTORY_METRICS) | set(ACTIVITY_METRICS)
+    checked = (set(TODAY_METRICS) | set(USER_METRICS) | set(HISTORY_METRICS) | set(ACTIVITY_METRICS)
+               | set(RETENTION_METRICS) | set(FORECAST_METRICS) | set(CSM_METRICS))
     assert defined == checked, f"metrics without an SQL check: {defined - checked}; checks of no metric: {checked - defined}"
 
 
@@ -196,3 +218,42 @@ def test_activity_metrics_by_month_equal_sql(db: Path, tmp_path: Path) -> None:
             values.setdefault(name, None)
     assert len(want) >= 6
     compare(ACTIVITY_METRICS, rows, ["metric_time__month"], want)
+
+
+def portfolio_check(db: Path, tmp_path: Path, metrics: dict[str, str], group_by: list[str],
+                    columns: list[str], source: str) -> dict[Key, dict[str, Any]]:
+    """mf query of the metrics by group_by equals the SQL per columns over source; returns the SQL rows."""
+    rows = mf_query(db, list(metrics), group_by, tmp_path)
+    selects = ", ".join(f"{expr} as {name}" for name, expr in metrics.items())
+    want = {tuple(text(v) for v in row[:len(columns)]): dict(zip(metrics, row[len(columns):]))
+            for row in sql(db, f"select {', '.join(columns)}, {selects} from {source} group by all")}
+    compare(list(metrics), rows, group_by, want)
+    return want
+
+
+def test_nrr_and_grr_per_period_equal_sql_and_the_mart(db: Path, tmp_path: Path) -> None:
+    want = portfolio_check(db, tmp_path, RETENTION_METRICS, ["retention_segment__period_days"], ["period_days"],
+                           "marts.portfolio_retention where segment_type = 'all'")
+    assert {key[0] for key in want} >= {"90", "365"}
+    # the metric, rounded as the mart rounds it, is the mart's whole-book figure
+    for period, nrr, grr in sql(db, """select period_days, nrr_pct, grr_pct from marts.portfolio_retention
+                                       where segment_type = 'all'"""):
+        values = want[(str(period),)]
+        for name, mart in (("nrr_pct", nrr), ("grr_pct", grr)):
+            if mart is None:
+                assert values[name] is None, (period, name)
+            else:
+                assert round(float(values[name]), 1) == pytest.approx(float(mart)), (period, name)
+
+
+def test_arr_at_risk_and_renewing_per_band_and_window_equal_sql(db: Path, tmp_path: Path) -> None:
+    want = portfolio_check(db, tmp_path, FORECAST_METRICS,
+                           ["renewal_cell__health_band", "renewal_cell__renewal_window"],
+                           ["health_band", "renewal_window"], "marts.renewal_forecast")
+    assert len(want) == 18, "every band and window has a row, zeros included"
+    assert any(values["arr_renewing"] for values in want.values())
+
+
+def test_csm_book_metrics_per_csm_equal_sql(db: Path, tmp_path: Path) -> None:
+    want = portfolio_check(db, tmp_path, CSM_METRICS, ["csm_book_row__csm_email"], ["csm_email"], "marts.csm_book")
+    assert len(want) > 1
