@@ -25,7 +25,7 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint metrics dashboard test-dbt test-python sync digest daily docs clean backtest chromium \
+.PHONY: help venv demo test lint metrics dashboard story-suite test-dbt test-python sync digest daily docs clean backtest chromium \
 	test-postgres test-spark venv-spark benchmark
 
 help:
@@ -37,6 +37,7 @@ help:
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
 	@echo "make metrics   - after make demo: example queries of the semantic layer (MetricFlow's mf query)"
 	@echo "make dashboard - after make demo: the static dashboard in target/dashboard/ (open index.html)"
+	@echo "make story-suite - the score's early warning on the story suite, not the demo (about 10 minutes; docs/story_suite.md)"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
@@ -116,6 +117,11 @@ metrics: venv
 DASHBOARD_FLAGS ?=
 dashboard: venv
 	$(BIN)/python scripts/build_dashboard.py --db $(DEMO_DB) $(DASHBOARD_FLAGS)
+
+# The story suite (scripts/story_suite.py): many accounts per churn and fine story, separate from
+# the demo; builds its own warehouse and writes docs/story_suite.md. make test runs a small version.
+story-suite: venv
+	$(BIN)/python scripts/story_suite.py
 
 # The demo has 450 days of events; 390 days of score history leave 300 labelled days (90-day horizon).
 BACKTEST_VARS := {history_days: 390}
