@@ -106,7 +106,9 @@ def load(con: Warehouse, optional_tables: tuple[str, ...] = ()) -> Dashboard:
     if not accounts:
         raise DashboardDataMissing("account_health has no rows: the warehouse has no current customer as of "
                                    "its as_of_date; check the demo data or the as_of_date var.")
-    components = [row["component"] for row in fetch(con, f"select component from {CONFIG}.health_score_weights")]
+    # one entry per component: the weights seed has a row per component and scorecard
+    components = list(dict.fromkeys(
+        row["component"] for row in fetch(con, f"select component from {CONFIG}.health_score_weights")))
     point_columns = ", ".join(f"points_{name}, max_points_{name}" for name in components)
     history = fetch(con, f"""
         select account_id, as_of_date, health_score, health_band, {point_columns}

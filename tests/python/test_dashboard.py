@@ -265,3 +265,24 @@ def test_every_page_type_is_a_dbt_exposure() -> None:
     assert "ref('user_engagement')" in exposures["dashboard_account"]["depends_on"]
     for hook in pages.PORTFOLIO_HOOKS:
         assert f"ref('{hook.mart.rpartition('.')[2]}')" in exposures["dashboard_portfolio"]["depends_on"], hook.mart
+
+
+def test_the_component_chart_stacks_each_component_once_to_the_score(db: Path) -> None:
+    """The weights seed has a row per component and scorecard: the chart must still stack each
+    component once, so that a day's points add up to that day's score."""
+    from collections import defaultdict
+
+    from dashboard import charts, data
+    from reverse_etl.warehouse import Warehouse
+
+    with Warehouse.open(None, str(db.resolve()), read_only=True) as con:
+        dashboard = data.load(con)
+    assert len(dashboard.components) == len(set(dashboard.components))
+    account_id = dashboard.accounts[0]["account_id"]
+    history = dashboard.history_of(account_id)
+    _, values = charts.component_points(history, dashboard.components, {c: c for c in dashboard.components})
+    stacked: dict[str, float] = defaultdict(float)
+    for point in values["points"]:
+        stacked[point["day"]] += point["points"]
+    scores = {charts.iso(row["as_of_date"]): row["health_score"] for row in history}
+    assert stacked and stacked == {day: pytest.approx(score) for day, score in scores.items()}
