@@ -37,7 +37,7 @@ help:
 	@echo "make docs   - generate and serve the dbt docs on http://localhost:8080"
 	@echo "make metrics   - after make demo: example queries of the semantic layer (MetricFlow's mf query)"
 	@echo "make dashboard - after make demo: the static dashboard in target/dashboard/ (open index.html)"
-	@echo "make story-suite - the score's early warning on the story suite, not the demo (about 10 minutes; docs/story_suite.md)"
+	@echo "make story-suite - the score's early warning on the story suite, not the demo (a few minutes; docs/story_suite.md)"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
