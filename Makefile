@@ -25,7 +25,7 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint metrics dashboard story-suite test-dbt test-python sync digest daily docs clean backtest chromium \
+.PHONY: help venv demo test lint metrics dashboard story-suite test-dbt test-python sync digest daily docs clean backtest calibrate chromium \
 	test-postgres test-spark venv-spark benchmark
 
 help:
@@ -39,6 +39,7 @@ help:
 	@echo "make dashboard - after make demo: the static dashboard in target/dashboard/ (open index.html)"
 	@echo "make story-suite - the score's early warning on the story suite, not the demo (a few minutes; docs/story_suite.md)"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
+	@echo "make calibrate - after make backtest: fit weights per scorecard and band cut-offs to a false-alarm budget on 70 % of your history, checked on the rest (CALIBRATE_FLAGS='--max-yellow-or-red-pct 10 --max-red-pct 2'); writes target/calibration/, never your seed"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
 	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large"
@@ -133,6 +134,12 @@ backtest: venv
 	$(BIN)/python scripts/backtest_report.py --db $(DEMO_DB)
 	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"
 	$(BIN)/python scripts/suggest_weights.py --db $(DEMO_DB)
+
+# Calibration on the warehouse's own history (scripts/health_backtest/calibrate_cli.py): reads the stored
+# component scores and the backtest's labels, so no dbt rebuild; needs make backtest (or dbt build) first.
+CALIBRATE_FLAGS ?=
+calibrate: venv
+	$(BIN)/python scripts/suggest_weights.py calibrate --db $(DEMO_DB) $(CALIBRATE_FLAGS)
 
 # The same test dataset on the other engines; each compares every mart with the DuckDB build.
 # test-postgres also runs inside make test (tests/python/test_postgres_warehouse.py).
