@@ -129,7 +129,7 @@ BACKTEST_VARS := {history_days: 390}
 
 backtest: venv
 	@echo "==> 1/3 dbt build of the score history ($(BACKTEST_VARS)) and the backtest models"
-	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +health_backtest_summary --vars '$(BACKTEST_VARS)'
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +path:models/backtest --vars '$(BACKTEST_VARS)'
 	@echo "==> 2/3 Backtest report (also target/backtest/backtest_report.html)"
 	$(BIN)/python scripts/backtest_report.py --db $(DEMO_DB)
 	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"

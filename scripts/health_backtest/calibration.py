@@ -115,7 +115,7 @@ def load_history(con: Warehouse, seed: list[weights.SeedRow]) -> History:
     """account_health_daily's component scores with the backtest's labels, every day of the history."""
     if not con.table_exists(BACKTEST_SCHEMA, "health_backtest_account_days"):
         raise BacktestMissing("The backtest tables are missing: run `make backtest` "
-                              "(or dbt build --select +health_backtest_summary) first.")
+                              "(or dbt build --select +path:models/backtest) first.")
     available = weights.score_columns(con)
     components = list(dict.fromkeys(row.component for row in seed))
     missing = [c for c in components if c not in available]

@@ -126,6 +126,19 @@ def lead_time_grid(backtest: Backtest) -> Grid:
              "ever yellow/red", "median lead", f">= {lead} d ahead"], body, 1)
 
 
+def stages_note(backtest: Backtest) -> str | None:
+    """A sentence when the per-stage table does not split the summary's churners (built by another run)."""
+    totals: dict[str, int] = {}
+    for row in backtest.lead_times_by_scorecard:
+        totals[row["scorer"]] = totals.get(row["scorer"], 0) + int(row["count_churners_observed"])
+    stale = [row["scorer"] for row in backtest.summary
+             if totals.get(row["scorer"], 0) != int(row["count_churners_observed"] or 0)]
+    if not stale:
+        return None
+    return ("The per-stage table does not add up to the churners above: it was built by another run; rebuild all "
+            "backtest models together (dbt build --select +path:models/backtest).")
+
+
 def lead_time_by_scorecard_grid(backtest: Backtest) -> Grid:
     """Lead times per lifecycle stage at churn (the scorecard of the churner's last day)."""
     body = []
@@ -203,6 +216,7 @@ def render(backtest: Backtest, intervals: dict[str, Interval] | None = None,
         "",
         text_table(lead_time_by_scorecard_grid(backtest)) if backtest.lead_times_by_scorecard
         else "   (no health_backtest_lead_times_by_scorecard: rebuild the backtest models)",
+        *(["", "   " + note] if (note := stages_note(backtest)) else []),
         "",
         "4. False alarms among accounts that never churned:",
         "",

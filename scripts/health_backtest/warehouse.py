@@ -83,7 +83,7 @@ def load(con: Warehouse, with_days: bool = True) -> Backtest:
     """Every backtest table, plus (with_days) the labelled account-days as arrays."""
     if not con.table_exists(BACKTEST_SCHEMA, "health_backtest_summary"):
         raise BacktestMissing(
-            "The backtest tables are missing: run `dbt build --select +health_backtest_summary` "
+            "The backtest tables are missing: run `dbt build --select +path:models/backtest` "
             "(with --vars '{history_days: 390}' or more for a longer backtest) first."
         )
     order = "case scorer when 'health_score' then 1 when 'activity_events_30d' then 2 else 3 end"

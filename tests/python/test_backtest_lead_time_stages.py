@@ -51,3 +51,15 @@ def test_the_report_shows_lead_time_per_stage(db: Path, tmp_path: Path) -> None:
     section = text.split("per lifecycle stage at churn", 1)[1].split("4. False alarms", 1)[0]
     assert stages and all(stage in section for stage in stages)
     assert 'id="lead-time-by-scorecard-table"' in html.read_text()
+
+
+def test_a_stale_stage_table_is_said_so() -> None:
+    from health_backtest import text_tables
+    from health_backtest.warehouse import Backtest
+
+    summary = [{"scorer": "health_score", "count_churners_observed": 5}]
+    stages = [{"scorer": "health_score", "scorecard_at_churn": "onboarding", "count_churners_observed": 2},
+              {"scorer": "health_score", "scorecard_at_churn": "established", "count_churners_observed": 3}]
+    assert text_tables.stages_note(Backtest(summary, [], [], [], [], lead_times_by_scorecard=stages)) is None
+    note = text_tables.stages_note(Backtest(summary, [], [], [], [], lead_times_by_scorecard=stages[:1]))
+    assert note is not None and "rebuild all backtest models together" in note
