@@ -238,7 +238,7 @@ def warned_in_time(history: History, band: np.ndarray, start: np.datetime64, end
 def measure(history: History, scores: np.ndarray, band: np.ndarray, part: np.ndarray, start: np.datetime64,
             end: np.datetime64, lead_days: int, horizon_days: int) -> Measures:
     labelled = part & history.label_known
-    fine = part & history.never_churned
+    fine = part & history.never_churned & history.label_known  # fine for sure: no churn within the horizon
     count_churners, count_warned = warned_in_time(history, band, start, end, lead_days, horizon_days)
     return Measures(
         auc=auc(scores[labelled], history.label[labelled]),

@@ -104,7 +104,7 @@ def test_calibrate_on_the_test_warehouse(db: Path, tmp_path: Path) -> None:
     code, text = run(["--db", str(db), "--output-dir", str(tmp_path), "--min-churners", "3"])
     assert code == 0, text
     assert SEED.read_bytes() == before
-    assert "Held-out part" in text and "AUC" in text and "never-churned days red" in text
+    assert "Held-out part" in text and "AUC" in text and "never-churned days red (known)" in text
     proposed = list(csv.DictReader((tmp_path / "health_score_weights.proposed.csv").open()))
     seed_rows = list(csv.DictReader(io.StringIO(before.decode())))
     assert [(r["scorecard"], r["component"]) for r in proposed] == [(r["scorecard"], r["component"]) for r in seed_rows]
