@@ -39,7 +39,7 @@ help:
 	@echo "make dashboard - after make demo: the static dashboard in target/dashboard/ (open index.html)"
 	@echo "make story-suite - the score's early warning on the story suite, not the demo (a few minutes; docs/story_suite.md)"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
-	@echo "make calibrate - after make backtest: fit weights per scorecard and band cut-offs to a false-alarm budget on 70 % of your history, checked on the rest (CALIBRATE_FLAGS='--max-yellow-or-red-pct 10 --max-red-pct 2'); writes target/calibration/, never your seed"
+	@echo "make calibrate - after make backtest: weights per scorecard and band cut-offs fitted to a false-alarm budget (README \"Calibrating on your own history\"); never writes your seed"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
 	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large"
