@@ -83,6 +83,10 @@ def argument_error(args: argparse.Namespace) -> str | None:
     return None
 
 
+def pct_text(value: float, digits: int = 1) -> str:
+    return "n/a" if np.isnan(value) else f"{value:.{digits}f} %"
+
+
 def row(label: str, before: str, after: str) -> str:
     return f"{label:<42}{before:>16}{after:>16}"
 
@@ -93,11 +97,12 @@ def measures_table(title: str, before: Measures, after: Measures, lead_days: int
 
     return "\n".join([
         row(title, "yours", "proposed"),
-        row("AUC (labelled days)", f"{before.auc:.3f}", f"{after.auc:.3f}"),
+        row("AUC (labelled days)", "n/a" if np.isnan(before.auc) else f"{before.auc:.3f}",
+            "n/a" if np.isnan(after.auc) else f"{after.auc:.3f}"),
         row(f"churners yellow/red >= {lead_days} d ahead", warned(before), warned(after)),
-        row("never-churned days yellow or red (known)", f"{before.pct_fine_yellow_or_red:.1f} %",
-            f"{after.pct_fine_yellow_or_red:.1f} %"),
-        row("never-churned days red (known)", f"{before.pct_fine_red:.1f} %", f"{after.pct_fine_red:.1f} %"),
+        row("never-churned days yellow or red (known)", pct_text(before.pct_fine_yellow_or_red),
+            pct_text(after.pct_fine_yellow_or_red)),
+        row("never-churned days red (known)", pct_text(before.pct_fine_red), pct_text(after.pct_fine_red)),
     ])
 
 
@@ -229,9 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         print(seed_text, end="")
         print(f"Proposed band vars ({output_dir / VARS_NAME}): --vars '{calibration.vars_snippet(proposed_bands)}'")
     print(f"Calibration: held-out AUC {held_before.auc:.3f} -> {held_after.auc:.3f}, churners warned "
-          f"{args.lead_days} d ahead {held_before.pct_warned:.0f} % -> {held_after.pct_warned:.0f} %, never-churned "
-          f"days yellow or red {held_before.pct_fine_yellow_or_red:.1f} % -> {held_after.pct_fine_yellow_or_red:.1f} %; "
-          f"proposal in {output_dir} ({time.monotonic() - started:.1f} s).")
+          f"{args.lead_days} d ahead {pct_text(held_before.pct_warned, 0)} -> {pct_text(held_after.pct_warned, 0)}, "
+          f"never-churned days yellow or red {pct_text(held_before.pct_fine_yellow_or_red)} -> "
+          f"{pct_text(held_after.pct_fine_yellow_or_red)}; proposal in {output_dir} "
+          f"({time.monotonic() - started:.1f} s).")
     return 0
 
 
