@@ -118,9 +118,8 @@ def test_calibrate_on_the_test_warehouse(db: Path, tmp_path: Path) -> None:
     seed = weights.read_seed(SEED, scorecard=None)
     with warehouse.connect(db) as con:
         history = calibration.load_history(con, seed)
-    table = calibration.weight_table(list(map(lambda r: weights.SeedRow(r["component"], float(r["weight"]), "",
-                                                                         r["scorecard"]), proposed)),
-                                     history.components)
+    proposed_rows = [weights.SeedRow(r["component"], float(r["weight"]), "", r["scorecard"]) for r in proposed]
+    table = calibration.weight_table(proposed_rows, history.components)
     scores = calibration.rebuild_scores(history, table)
     bands = calibration.band_settings(PROJECT_ROOT / "dbt_project.yml").with_cutoffs(
         band_vars["band_green_min_score"], band_vars["band_red_below_score"])
