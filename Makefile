@@ -25,7 +25,7 @@ TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
-.PHONY: help venv demo test lint metrics dashboard story-suite test-dbt test-python sync digest daily docs clean backtest chromium \
+.PHONY: help venv demo test lint metrics dashboard story-suite test-dbt test-python sync digest daily docs clean backtest calibrate chromium \
 	test-postgres test-spark venv-spark benchmark
 
 help:
@@ -39,6 +39,7 @@ help:
 	@echo "make dashboard - after make demo: the static dashboard in target/dashboard/ (open index.html)"
 	@echo "make story-suite - the score's early warning on the story suite, not the demo (a few minutes; docs/story_suite.md)"
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
+	@echo "make calibrate - after make backtest: weights per scorecard and band cut-offs fitted to a false-alarm budget (README \"Calibrating on your own history\"); never writes your seed"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
 	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large"
@@ -128,11 +129,17 @@ BACKTEST_VARS := {history_days: 390}
 
 backtest: venv
 	@echo "==> 1/3 dbt build of the score history ($(BACKTEST_VARS)) and the backtest models"
-	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +health_backtest_summary --vars '$(BACKTEST_VARS)'
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +path:models/backtest --vars '$(BACKTEST_VARS)'
 	@echo "==> 2/3 Backtest report (also target/backtest/backtest_report.html)"
 	$(BIN)/python scripts/backtest_report.py --db $(DEMO_DB)
 	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"
 	$(BIN)/python scripts/suggest_weights.py --db $(DEMO_DB)
+
+# Calibration on the warehouse's own history (scripts/health_backtest/calibrate_cli.py): reads the stored
+# component scores and the backtest's labels, so no dbt rebuild; needs make backtest (or dbt build) first.
+CALIBRATE_FLAGS ?=
+calibrate: venv
+	$(BIN)/python scripts/suggest_weights.py calibrate --db $(DEMO_DB) $(CALIBRATE_FLAGS)
 
 # The same test dataset on the other engines; each compares every mart with the DuckDB build.
 # test-postgres also runs inside make test (tests/python/test_postgres_warehouse.py).

@@ -5,6 +5,9 @@ backtest's churn labels from the warehouse, searches weight vectors over the com
 seeds/health_score_weights.csv, and prints a proposed weights file with the AUC it reaches
 on the days it was tuned on and on the later days it never saw. It never writes over
 your seed: the proposal goes to stdout and to a separate file.
+
+`suggest_weights.py calibrate` (make calibrate) goes further: weights per scorecard and the
+band cut-offs, fitted to a false-alarm budget (health_backtest/calibrate_cli.py).
 """
 from __future__ import annotations
 
@@ -73,6 +76,11 @@ def verdict(current_check: float, proposed_check: float, current_tune: float, pr
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["calibrate"]:
+        # make calibrate: weights per scorecard and band cut-offs to a false-alarm budget
+        from health_backtest import calibrate_cli
+        return calibrate_cli.main(argv[1:])
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)s %(message)s")
     started = time.monotonic()

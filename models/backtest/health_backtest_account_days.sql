@@ -15,6 +15,7 @@ health as (
         as_of_date,
         health_score,
         health_band,
+        scorecard,
         latest_nps_score
     from {{ ref('account_health_daily') }}
 
@@ -75,6 +76,7 @@ labelled as (
         end as is_churn_within_horizon,
         health.health_score,
         health.health_band,
+        health.scorecard,
         coalesce(activity.count_events_window, 0) as count_events_30d,
         health.latest_nps_score as nps_score
     from health
@@ -98,6 +100,7 @@ final as (
         is_churn_within_horizon,
         cast(health_score as integer) as health_score,
         cast(health_band as {{ dbt.type_string() }}) as health_band,
+        cast(scorecard as {{ dbt.type_string() }}) as scorecard,
         cast(count_events_30d as {{ dbt.type_bigint() }}) as count_events_30d,
         cast(nps_score as integer) as nps_score
     from labelled

@@ -3,7 +3,8 @@
 -- the churn (the days labelled "churns within the horizon"), that the account was red
 -- (or yellow-or-worse); null when it never was. An account whose horizon starts before
 -- account_health_daily does (and which was a customer then) is only partly observed:
--- is_window_observed is false and the summary leaves it out.
+-- is_window_observed is false and the summary leaves it out. scorecard_at_churn is the
+-- lifecycle stage that scored its last day before the churn (onboarding or established).
 {%- set horizon = var('backtest_horizon_days') %}
 {%- set in_time = var('backtest_warning_lead_days') %}
 with
@@ -59,6 +60,7 @@ lead_times as (
         churners.churned_date,
         churners.first_history_date,
         churners.last_history_date,
+        last_days.scorecard as scorecard_at_churn,
         {{ date_add_days('churners.churned_date', -horizon) }} as warning_window_start_date,
         (
             churners.first_history_date > history.history_start_date
@@ -70,6 +72,11 @@ lead_times as (
         {{ days_between('warnings.first_yellow_or_red_date', 'churners.churned_date') }} as lead_days_yellow_or_red
     from churners
     cross join history
+    left join days as last_days
+        on
+            churners.scorer = last_days.scorer
+            and churners.account_id = last_days.account_id
+            and churners.last_history_date = last_days.as_of_date
     left join warnings
         on
             churners.scorer = warnings.scorer
@@ -85,6 +92,7 @@ final as (
         churned_date,
         first_history_date,
         last_history_date,
+        cast(scorecard_at_churn as {{ dbt.type_string() }}) as scorecard_at_churn,
         warning_window_start_date,
         is_window_observed,
         first_red_date,

@@ -26,6 +26,7 @@ scores as (
         churned_date,
         is_label_known,
         is_churn_within_horizon,
+        scorecard,
         cast(health_score as {{ type_double() }}) as score,
         health_band as risk_band
     from days
@@ -38,6 +39,7 @@ scores as (
         churned_date,
         is_label_known,
         is_churn_within_horizon,
+        scorecard,
         cast(count_events_30d as {{ type_double() }}) as score,
         cast(null as {{ dbt.type_string() }}) as risk_band
     from days
@@ -50,6 +52,7 @@ scores as (
         churned_date,
         is_label_known,
         is_churn_within_horizon,
+        scorecard,
         cast(nps_score as {{ type_double() }}) as score,
         cast(null as {{ dbt.type_string() }}) as risk_band
     from days
@@ -65,6 +68,7 @@ final as (
         scores.churned_date,
         scores.is_label_known,
         scores.is_churn_within_horizon,
+        scores.scorecard,
         scores.score,
         cast(case
             when scores.risk_band is not null then scores.risk_band

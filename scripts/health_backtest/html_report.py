@@ -108,6 +108,9 @@ time to act.</p>
 {svg_figure("lead-time-chart", charts.lead_time_chart(backtest))}
 <figcaption>Health score: how many churned accounts were first warned how long before they churned (grey: never red in the window; a warning already standing when the window opened counts as the full horizon).</figcaption>
 </figure>
+<p>The same per lifecycle stage at churn: the scorecard (onboarding or established) that scored the churner's last
+day. An onboarding account has little history to decline from, so its warnings come from other components.</p>
+{html_table(text_tables.lead_time_by_scorecard_grid(backtest), "lead-time-by-scorecard-table")}
 
 <h2>4. False alarms</h2>
 <p>Among accounts that had not churned by {escape(str(c['as_of_date']))}: the share of their labelled days spent red,

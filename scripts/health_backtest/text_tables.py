@@ -126,6 +126,36 @@ def lead_time_grid(backtest: Backtest) -> Grid:
              "ever yellow/red", "median lead", f">= {lead} d ahead"], body, 1)
 
 
+def stages_note(backtest: Backtest) -> str | None:
+    """A sentence when the per-stage table does not split the summary's churners (built by another run)."""
+    totals: dict[str, int] = {}
+    for row in backtest.lead_times_by_scorecard:
+        totals[row["scorer"]] = totals.get(row["scorer"], 0) + int(row["count_churners_observed"])
+    stale = [row["scorer"] for row in backtest.summary
+             if totals.get(row["scorer"], 0) != int(row["count_churners_observed"] or 0)]
+    if not stale:
+        return None
+    return ("The per-stage table does not add up to the churners above: it was built by another run; rebuild all "
+            "backtest models together (dbt build --select +path:models/backtest).")
+
+
+def lead_time_by_scorecard_grid(backtest: Backtest) -> Grid:
+    """Lead times per lifecycle stage at churn (the scorecard of the churner's last day)."""
+    body = []
+    for row in backtest.lead_times_by_scorecard:
+        observed = row["count_churners_observed"]
+        body.append([
+            label(row["scorer"]), str(row["scorecard_at_churn"]), count(observed),
+            f"{count(row['count_warned_red'])} of {count(observed)}", num(row["median_lead_days_red"], 0, " d"),
+            num(row["pct_warned_red_in_time"], 1, " %"),
+            f"{count(row['count_warned_yellow_or_red'])} of {count(observed)}",
+            num(row["median_lead_days_yellow_or_red"], 0, " d"), num(row["pct_warned_yellow_or_red_in_time"], 1, " %"),
+        ])
+    lead = backtest.context["warning_lead_days"]
+    return (["scorer", "stage at churn", "churners", "ever red", "median lead", f">= {lead} d ahead",
+             "ever yellow/red", "median lead", f">= {lead} d ahead"], body, 2)
+
+
 def false_alarm_grid(backtest: Backtest) -> Grid:
     body = [
         [label(row["scorer"]), count(row["count_never_churned_accounts"]),
@@ -181,6 +211,12 @@ def render(backtest: Backtest, intervals: dict[str, Interval] | None = None,
         "history; lead time = churn date minus the first red (yellow-or-red) day in that window.",
         "",
         text_table(lead_time_grid(backtest)),
+        "",
+        "   The same per lifecycle stage at churn (the scorecard that scored the churner's last day):",
+        "",
+        text_table(lead_time_by_scorecard_grid(backtest)) if backtest.lead_times_by_scorecard
+        else "   (no health_backtest_lead_times_by_scorecard: rebuild the backtest models)",
+        *(["", "   " + note] if (note := stages_note(backtest)) else []),
         "",
         "4. False alarms among accounts that never churned:",
         "",

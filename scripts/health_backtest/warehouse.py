@@ -42,6 +42,8 @@ class Backtest:
     lift: list[Row]
     lead_times: list[Row]
     cutoffs: list[Row]
+    # per scorer and lifecycle stage at churn (scorecard_at_churn): lead times
+    lead_times_by_scorecard: list[Row] = field(default_factory=list)
     # per labelled account-day, for the bootstrap: scorer -> scores (NaN = no score)
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -81,7 +83,7 @@ def load(con: Warehouse, with_days: bool = True) -> Backtest:
     """Every backtest table, plus (with_days) the labelled account-days as arrays."""
     if not con.table_exists(BACKTEST_SCHEMA, "health_backtest_summary"):
         raise BacktestMissing(
-            "The backtest tables are missing: run `dbt build --select +health_backtest_summary` "
+            "The backtest tables are missing: run `dbt build --select +path:models/backtest` "
             "(with --vars '{history_days: 390}' or more for a longer backtest) first."
         )
     order = "case scorer when 'health_score' then 1 when 'activity_events_30d' then 2 else 3 end"
@@ -93,6 +95,10 @@ def load(con: Warehouse, with_days: bool = True) -> Backtest:
                              f"order by {order}, churned_date, account_id"),
         cutoffs=rows(con, f"select * from {BACKTEST_SCHEMA}.health_backtest_baseline_cutoffs order by {order}"),
     )
+    if con.table_exists(BACKTEST_SCHEMA, "health_backtest_lead_times_by_scorecard"):
+        backtest.lead_times_by_scorecard = rows(
+            con, f"select * from {BACKTEST_SCHEMA}.health_backtest_lead_times_by_scorecard "
+                 "order by scorer_order, case scorecard_at_churn when 'onboarding' then 1 else 2 end, scorecard_at_churn")
     if not backtest.summary or not backtest.summary_of("health_score"):
         raise BacktestMissing(
             "The backtest has no labelled account-days: history_days must exceed backtest_horizon_days; "

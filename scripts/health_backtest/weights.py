@@ -92,7 +92,7 @@ def score_columns(con: Warehouse) -> list[str]:
 
 def load_days(con: Warehouse, seed: list[SeedRow]) -> Days:
     if not con.table_exists(BACKTEST_SCHEMA, "health_backtest_account_days"):
-        raise BacktestMissing("The backtest tables are missing: run `dbt build --select +health_backtest_summary` first.")
+        raise BacktestMissing("The backtest tables are missing: run `dbt build --select +path:models/backtest` first.")
     available = score_columns(con)
     seeded = [row.component for row in seed]
     missing = [c for c in seeded if c not in available]
