@@ -10,11 +10,10 @@ import argparse
 import logging
 import sys
 import textwrap
-from pathlib import Path
 
-from cli import add_warehouse_arguments
-from reverse_etl.errors import ConfigError
-from reverse_etl.warehouse import Warehouse, query_errors, where
+from customer_health.cli import add_warehouse_arguments
+from customer_health.errors import ConfigError
+from customer_health.warehouse import open_read_only, query_errors, where
 
 LOG = logging.getLogger("show_attention")
 NAME_WIDTH = 28
@@ -136,11 +135,8 @@ def render(rows: list[tuple], summary: tuple) -> str:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     args = parse_args(argv)
-    if not args.warehouse_dsn and not Path(args.db).exists():
-        LOG.error("No warehouse at %s: run `make demo` (or dbt build) first.", args.db)
-        return 1
     try:
-        with Warehouse.open(args.warehouse_dsn, str(Path(args.db).resolve()), read_only=True) as con:
+        with open_read_only(args.db, args.warehouse_dsn) as con:
             attention = con.fetch(ATTENTION_SQL, [args.limit])
             rows = [tuple(row[name] for name in attention.columns) for row in attention.rows]
             summary = tuple(con.fetch(SUMMARY_SQL).rows[0].values())
@@ -210,7 +206,7 @@ def render_portfolio(retention: list[dict], renewals: dict, overloaded: list[dic
 def print_portfolio(args: argparse.Namespace) -> None:
     """Print the portfolio lines; a warehouse without the portfolio marts gets a one-line note."""
     try:
-        with Warehouse.open(args.warehouse_dsn, str(Path(args.db).resolve()), read_only=True) as con:
+        with open_read_only(args.db, args.warehouse_dsn) as con:
             retention = con.fetch(PORTFOLIO_RETENTION_SQL).rows
             renewals = con.fetch(PORTFOLIO_RENEWALS_SQL).rows[0]
             overloaded = con.fetch(PORTFOLIO_BOOKS_SQL).rows

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from customer_health.paths import PROJECT_ROOT
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

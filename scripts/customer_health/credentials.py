@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
+from customer_health.errors import ConfigError
 
 SECRET_ENV_VARS = (
     "SALESFORCE_ACCESS_TOKEN",

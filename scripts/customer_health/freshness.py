@@ -12,8 +12,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from .errors import SyncError
-from .warehouse import Warehouse
+from customer_health.errors import SyncError
+from customer_health.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,16 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from .config import RetrySettings
+
+@dataclass(frozen=True)
+class RetrySettings:
+    """The retry section of the sync's and the digest's YAML."""
+    max_attempts: int = 5
+    base_delay_seconds: float = 1.0
+    max_delay_seconds: float = 60.0
+    jitter: float = 0.5
+    lock_retry_attempts: int = 4
+    request_timeout_seconds: float = 120.0
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,33 @@
-"""Warehouse access (DuckDB file or PostgreSQL DSN) and the sync's own tables.
+"""The warehouse reader: one small interface over a DuckDB file or a PostgreSQL DSN.
 
-Tables in the state schema (default `reverse_etl`), created on the first real run:
-- sync_state: per destination, record and CRM field, the value the CRM last accepted.
-- sync_log:   per-record rejections (run id, record, field, error code, message).
-- sync_runs:  one row per run with its counts and how it ended.
+Every script that reads the built marts opens the warehouse here (the CRM sync, the Slack
+digest, the attention table, the backtest report and weights, the dashboard):
+- `Warehouse.open(dsn, path, read_only)`: PostgreSQL when a DSN is given, else the DuckDB file;
+  a missing file or a refused connection is a ConfigError with one sentence (no DSN in it).
+- `open_read_only(db, dsn)`: the same, for the reporting scripts.
+- `fetch` (columns, value kinds, rows as dicts), `rows` (numbers as int/float whatever the engine),
+  `table_exists`, `read_relation`, `insert_rows`, `transaction`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .config import PROJECT_ROOT
-from .credentials import redact
-from .errors import ConfigError
-from .values import kind_of_pg_oid, kind_of_type
+from customer_health.credentials import redact
+from customer_health.errors import ConfigError
+from customer_health.paths import PROJECT_ROOT
+from customer_health.values import kind_of_pg_oid, kind_of_type
 
 log = logging.getLogger(__name__)
 
-_ROWS_PER_INSERT = 400
+ROWS_PER_INSERT = 400
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
 @dataclass
@@ -30,6 +35,21 @@ class Table:
     columns: list[str]
     kinds: dict[str, str]
     rows: list[dict[str, Any]]
+
+
+def check_identifier(name: str, what: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ConfigError(f"{what} '{name}' is not a plain SQL identifier.")
+    return name
+
+
+def check_relation(relation: str) -> str:
+    parts = relation.split(".")
+    if not 1 <= len(parts) <= 3:
+        raise ConfigError(f"Relation '{relation}' must look like schema.table.")
+    for part in parts:
+        check_identifier(part, "Relation part")
+    return relation
 
 
 def quote_relation(relation: str) -> str:
@@ -171,89 +191,28 @@ class Warehouse:
         rows = list(rows)
         column_list = ", ".join(columns)
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            chunk = rows[start:start + _ROWS_PER_INSERT]
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start:start + ROWS_PER_INSERT]
             params = [value for row in chunk for value in row]
             self.execute(f"insert into {relation} ({column_list}) values " + ", ".join([one] * len(chunk)), params)
 
 
-# -- the sync's own tables ---------------------------------------------------------------
 
-STATE_COLUMNS = ("destination", "record_key", "field", "value", "accepted_at", "run_id")
-LOG_COLUMNS = ("run_id", "destination", "record_key", "crm_id", "field", "error_code", "message", "logged_at")
-RUN_COUNTS = ("records_in_export", "records_changed", "records_sent", "records_accepted", "records_created",
-              "records_rejected", "records_unchanged", "records_skipped", "write_requests")
+Row = dict[str, Any]
 
 
-def ensure_sync_tables(wh: Warehouse, schema: str) -> None:
-    wh.execute(f"create schema if not exists {schema}")
-    wh.execute(f"""create table if not exists {schema}.sync_state (
-        destination varchar not null, record_key varchar not null, field varchar not null,
-        value varchar, accepted_at timestamp not null, run_id varchar not null)""")
-    wh.execute(f"""create table if not exists {schema}.sync_log (
-        run_id varchar not null, destination varchar not null, record_key varchar not null,
-        crm_id varchar, field varchar, error_code varchar not null, message varchar,
-        logged_at timestamp not null)""")
-    counts = ", ".join(f"{name} integer" for name in RUN_COUNTS)
-    wh.execute(f"""create table if not exists {schema}.sync_runs (
-        run_id varchar not null, destination varchar not null, mode varchar, api varchar,
-        status varchar, started_at timestamp, finished_at timestamp, {counts}, message varchar)""")
+def open_read_only(db_path: str | Path, dsn: str | None = None) -> Warehouse:
+    """The warehouse for a script that only reads: PostgreSQL when dsn is given, else the DuckDB file."""
+    if not dsn and not Path(db_path).exists():
+        raise ConfigError(f"No warehouse at {db_path}: run `make demo` (or dbt build) first.")
+    return Warehouse.open(dsn, str(Path(db_path).resolve()), read_only=True)
 
 
-def load_state(wh: Warehouse, schema: str, destination: str) -> dict[str, dict[str, str | None]]:
-    """record_key -> {field: value last accepted}; empty when the table does not exist yet."""
-    if not wh.table_exists(schema, "sync_state"):
-        return {}
-    table = wh.fetch(f"select record_key, field, value from {schema}.sync_state where destination = %s",
-                     (destination,))
-    state: dict[str, dict[str, str | None]] = {}
-    for row in table.rows:
-        state.setdefault(row["record_key"], {})[row["field"]] = row["value"]
-    return state
+def plain(row: Row) -> Row:
+    """Numbers as int or float whatever the engine (PostgreSQL gives Decimal)."""
+    return {name: float(value) if isinstance(value, Decimal) else value for name, value in row.items()}
 
 
-def utc_now() -> dt.datetime:
-    # Microseconds kept: two runs can start within one second (a re-run right after a crash),
-    # and sync_runs is read in started_at order.
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def start_run(wh: Warehouse, schema: str, run_id: str, destination: str, mode: str) -> None:
-    with wh.transaction():
-        wh.insert_rows(f"{schema}.sync_runs", ("run_id", "destination", "mode", "status", "started_at"),
-                       [(run_id, destination, mode, "running", utc_now())])
-
-
-def save_batch(wh: Warehouse, schema: str, run_id: str, destination: str,
-               accepted: dict[str, dict[str, str | None]],
-               rejections: list[tuple[str, str | None, str | None, str, str]],
-               counts: dict[str, int], api: str) -> None:
-    """In one transaction: new state for accepted records, log rows for rejections, run counts."""
-    now = utc_now()
-    with wh.transaction():
-        keys = list(accepted)
-        for start in range(0, len(keys), _ROWS_PER_INSERT):
-            chunk = keys[start:start + _ROWS_PER_INSERT]
-            wh.execute(f"delete from {schema}.sync_state where destination = %s and record_key in ("
-                       + ", ".join(["%s"] * len(chunk)) + ")", [destination, *chunk])
-        wh.insert_rows(f"{schema}.sync_state", STATE_COLUMNS,
-                       [(destination, key, field, value, now, run_id)
-                        for key, fields in accepted.items() for field, value in fields.items()])
-        wh.insert_rows(f"{schema}.sync_log", LOG_COLUMNS,
-                       [(run_id, destination, key, crm_id, field, code, redact(message), now)
-                        for key, crm_id, field, code, message in rejections])
-        _update_run(wh, schema, run_id, counts, api=api)
-
-
-def _update_run(wh: Warehouse, schema: str, run_id: str, counts: dict[str, int], **extra: Any) -> None:
-    values = {name: counts.get(name, 0) for name in RUN_COUNTS}
-    values.update({k: v for k, v in extra.items() if v is not None})
-    assignments = ", ".join(f"{name} = %s" for name in values)
-    wh.execute(f"update {schema}.sync_runs set {assignments} where run_id = %s", [*values.values(), run_id])
-
-
-def finish_run(wh: Warehouse, schema: str, run_id: str, counts: dict[str, int], status: str,
-               message: str, api: str | None) -> None:
-    with wh.transaction():
-        _update_run(wh, schema, run_id, counts, status=status, message=redact(message),
-                    finished_at=utc_now(), api=api)
+def rows(con: Warehouse, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """The result's rows as dicts, numbers plain (see `plain`)."""
+    return [plain(row) for row in con.fetch(sql, params).rows]

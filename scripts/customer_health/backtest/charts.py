@@ -11,7 +11,7 @@ from typing import Any
 
 import altair as alt
 
-from health_backtest.warehouse import SCORER_LABELS, Backtest, Row
+from customer_health.backtest.tables import SCORER_LABELS, Backtest, Row
 
 COLOURS = {"health_score": "#1f6feb", "activity_events_30d": "#bf8700", "nps_score": "#8250df"}
 WARNING_COLOURS = {"first red": "#cf222e", "first yellow or red": "#d4a72c"}

@@ -14,10 +14,10 @@ from html import escape
 import altair as alt
 import vl_convert
 
-from health_backtest import charts, text_tables
-from health_backtest.ranking import Interval
-from health_backtest.text_tables import Grid
-from health_backtest.warehouse import Backtest
+from customer_health.backtest import charts, text_tables
+from customer_health.backtest.ranking import Interval
+from customer_health.backtest.text_tables import Grid
+from customer_health.backtest.tables import Backtest
 
 STYLE = """
 body { font-family: sans-serif; color: #24292f; max-width: 980px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }

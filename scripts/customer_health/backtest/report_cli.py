@@ -14,12 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-from cli import add_warehouse_arguments
-from health_backtest import html_report, ranking, text_tables, warehouse
-from reverse_etl.warehouse import query_errors, where
+from customer_health.cli import add_warehouse_arguments
+from customer_health.backtest import html_report, ranking, text_tables, tables as warehouse
+from customer_health.warehouse import query_errors, where
+from customer_health.paths import PROJECT_ROOT
 
 LOG = logging.getLogger("backtest_report")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HTML = PROJECT_ROOT / "target" / "backtest" / "backtest_report.html"
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from cli import add_warehouse_arguments
-from health_backtest import warehouse, weights
-from reverse_etl.warehouse import query_errors, where
+from customer_health.cli import add_warehouse_arguments
+from customer_health.backtest import tables as warehouse, weights
+from customer_health.warehouse import query_errors, where
+from customer_health.paths import PROJECT_ROOT
 
 LOG = logging.getLogger("suggest_weights")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
 DEFAULT_OUTPUT = PROJECT_ROOT / "target" / "backtest" / "health_score_weights.proposed.csv"
 

@@ -1,5 +1,5 @@
-"""Read the backtest from the warehouse, read-only: the DuckDB file, or PostgreSQL when a
-DSN is given (the same connection layer as the reverse-ETL).
+"""Read the backtest's tables, read-only, through the shared warehouse reader
+(customer_health.warehouse: the DuckDB file, or PostgreSQL when a DSN is given).
 
 Schemas follow the project's folder convention (generate_schema_name): the backtest
 models land in `backtest`, the daily health history in `marts`.
@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from reverse_etl.errors import ConfigError
-from reverse_etl.warehouse import Warehouse
+from customer_health.errors import ConfigError
+from customer_health.warehouse import Row, Warehouse, open_read_only, rows
 
 BACKTEST_SCHEMA = "backtest"
 MARTS_SCHEMA = "marts"
@@ -27,8 +26,6 @@ SCORER_LABELS = {
 }
 SCORER_PHRASES = {"activity_events_30d": "the naive activity count", "nps_score": "NPS alone"}
 SCORER_SHORT_LABELS = {"health_score": "health", "activity_events_30d": "activity", "nps_score": "NPS"}
-
-Row = dict[str, Any]
 
 
 class BacktestMissing(RuntimeError):
@@ -57,18 +54,10 @@ class Backtest:
 
 def connect(db_path: str | Path, dsn: str | None = None) -> Warehouse:
     """The warehouse, read-only: PostgreSQL when dsn is given, else the DuckDB file."""
-    if not dsn and not Path(db_path).exists():
-        raise BacktestMissing(f"No warehouse at {db_path}: run `make demo` (or dbt build) first.")
     try:
-        return Warehouse.open(dsn, str(Path(db_path).resolve()), read_only=True)
+        return open_read_only(db_path, dsn)
     except ConfigError as error:
         raise BacktestMissing(str(error)) from None
-
-
-def rows(con: Warehouse, sql: str) -> list[Row]:
-    """The rows as dicts, numbers as int or float whatever the engine (PostgreSQL gives Decimal)."""
-    return [{name: float(value) if isinstance(value, Decimal) else value for name, value in row.items()}
-            for row in con.fetch(sql).rows]
 
 
 def columns(con: Warehouse, sql: str) -> dict[str, list[Any]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from health_backtest.ranking import Interval
-from health_backtest.warehouse import SCORER_LABELS, SCORER_PHRASES, SCORER_SHORT_LABELS, Backtest, fmt_date
+from customer_health.backtest.ranking import Interval
+from customer_health.backtest.tables import SCORER_LABELS, SCORER_PHRASES, SCORER_SHORT_LABELS, Backtest, fmt_date
 
 BAND_LABELS = {"red": "red", "yellow_or_red": "yellow or red", "yellow": "yellow", "green": "green",
                "no_score": "no score"}

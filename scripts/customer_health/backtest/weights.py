@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from health_backtest.ranking import auc
-from health_backtest.warehouse import BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, columns, float_array
-from reverse_etl.warehouse import Warehouse
+from customer_health.backtest.ranking import auc
+from customer_health.backtest.tables import BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, columns, float_array
+from customer_health.warehouse import Warehouse
 
 LOG = logging.getLogger("suggest_weights")
 UNITS = 100  # weights are whole hundredths

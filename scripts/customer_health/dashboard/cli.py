@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from cli import PROJECT_ROOT, add_warehouse_arguments
-from dashboard import data, pages, site
-from reverse_etl.errors import ConfigError
-from reverse_etl.warehouse import Warehouse, query_errors, where
+from customer_health.cli import PROJECT_ROOT, add_warehouse_arguments
+from customer_health.dashboard import data, pages, site
+from customer_health.errors import ConfigError
+from customer_health.warehouse import open_read_only, query_errors, where
 
 LOG = logging.getLogger("build_dashboard")
 DEFAULT_OUT = PROJECT_ROOT / "target" / "dashboard"
@@ -43,11 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     started = time.monotonic()
-    if not args.warehouse_dsn and not Path(args.db).exists():
-        LOG.error("No warehouse at %s: run `make demo` (or dbt build) first.", args.db)
-        return 1
     try:
-        with Warehouse.open(args.warehouse_dsn, str(Path(args.db).resolve()), read_only=True) as con:
+        with open_read_only(args.db, args.warehouse_dsn) as con:
             dashboard = data.load(con, tuple(hook.mart for hook in pages.PORTFOLIO_HOOKS))
     except (ConfigError, data.DashboardDataMissing) as error:
         LOG.error("%s", error)

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
-from reverse_etl.warehouse import Warehouse
-
-import show_attention
-from health_backtest import warehouse as backtest_warehouse
+from customer_health import attention as show_attention
+from customer_health.warehouse import Row, Warehouse
+from customer_health.warehouse import rows as fetch
+from customer_health.backtest import tables as backtest_warehouse
 
 MARTS = "marts"
 CONFIG = "config"
-Row = dict[str, Any]
 
 
 class DashboardDataMissing(RuntimeError):
@@ -45,15 +42,6 @@ class Dashboard:
             for row in self.history:
                 self._history_by_account.setdefault(row["account_id"], []).append(row)
         return self._history_by_account.get(account_id, [])
-
-
-def plain(row: Row) -> Row:
-    """Numbers as float/int whatever the engine (PostgreSQL gives Decimal)."""
-    return {name: float(value) if isinstance(value, Decimal) else value for name, value in row.items()}
-
-
-def fetch(con: Warehouse, sql: str, params: list[Any] | None = None) -> list[Row]:
-    return [plain(row) for row in con.fetch(sql, params or []).rows]
 
 
 def require(con: Warehouse, schema: str, table: str) -> None:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
-from dashboard import charts
-from dashboard.data import Dashboard, Row
-from dashboard.layout import band_badge, chart, html_cell, kpi, num, page, table
-from health_backtest import charts as backtest_charts
-from health_backtest import html_report, text_tables
+from customer_health.dashboard import charts
+from customer_health.dashboard.data import Dashboard, Row
+from customer_health.dashboard.layout import band_badge, chart, html_cell, kpi, num, page, table
+from customer_health.backtest import charts as backtest_charts
+from customer_health.backtest import html_report, text_tables
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import vl_convert
 
-from dashboard import pages
-from dashboard.data import Dashboard
-from dashboard.layout import EMBED_JS
+from customer_health.dashboard import pages
+from customer_health.dashboard.data import Dashboard
+from customer_health.dashboard.layout import EMBED_JS
 
 
 def write(dashboard: Dashboard, out_dir: Path, bands: pages.Bands) -> list[Path]:

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from demo_data.accounts import MAX_ACCOUNTS
-from demo_data.catalog import CatalogError
-from demo_data.config import GeneratorConfig
-from demo_data.pipeline import RunSummary, run
+from customer_health.demo_data.accounts import MAX_ACCOUNTS
+from customer_health.demo_data.catalog import CatalogError
+from customer_health.demo_data.config import GeneratorConfig
+from customer_health.demo_data.pipeline import RunSummary, run
+from customer_health.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("generate_demo_data")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .values import truncate
+from customer_health.values import truncate
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ICON = {"high": ":red_circle:", "medium": ":large_orange_circle:", "low": ":large_yellow_circle:"}

@@ -12,16 +12,17 @@ from typing import Any, Sequence
 
 import yaml
 
-from .config import SCRIPTS_DIR, RetrySettings, check_relation
-from .credentials import install_log_redaction, redact, register_environment_secrets, register_secret, slack_webhook_url
-from .digest import (
+from customer_health.paths import SCRIPTS_DIR
+from customer_health.retry import RetrySettings
+from customer_health.credentials import install_log_redaction, redact, register_environment_secrets, register_secret, slack_webhook_url
+from customer_health.digest.blocks import (
     WEEKDAYS, DigestSettings, PortfolioSummary, build_digest, group_alerts, is_portfolio_day, portfolio_summary,
 )
-from .errors import ConfigError, SyncError
-from .freshness import DEFAULT_FRESHNESS_RELATION, StaleData, check_not_stale
-from .retry import Backoff
-from .slack import post_webhook
-from .warehouse import Warehouse
+from customer_health.errors import ConfigError, SyncError
+from customer_health.freshness import DEFAULT_FRESHNESS_RELATION, StaleData, check_not_stale
+from customer_health.retry import Backoff
+from customer_health.digest.slack import post_webhook
+from customer_health.warehouse import Warehouse, check_relation
 
 DEFAULT_CONFIG = SCRIPTS_DIR / "slack_digest.yml"
 log = logging.getLogger("slack_digest")
@@ -137,3 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first_line = (str(exc).strip().splitlines() or [""])[0][:200]
         print(f"Digest not sent: unexpected {exc.__class__.__name__}: {redact(first_line)}.", file=sys.stderr)
         return 4
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .errors import SyncStopped
-from .httpclient import RETRYABLE_NETWORK_ERRORS, make_session
-from .retry import Backoff, parse_retry_after
+from customer_health.errors import SyncStopped
+from customer_health.httpclient import RETRYABLE_NETWORK_ERRORS, make_session
+from customer_health.retry import Backoff, parse_retry_after
 
 log = logging.getLogger(__name__)
 

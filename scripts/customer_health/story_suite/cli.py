@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from story_suite.generate import SuiteConfig, generate
-from story_suite.report import Summary, markdown, summarise
+from customer_health.story_suite.generate import SuiteConfig, generate
+from customer_health.story_suite.report import Summary, markdown, summarise
+from customer_health.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("story_suite")
 SMALL = {"accounts_per_story": 5, "days": 300, "history_days": 190, "big_share": 0.0, "max_users": 200}
 FULL = {"accounts_per_story": 14, "days": 330, "history_days": 210, "big_share": 0.08}

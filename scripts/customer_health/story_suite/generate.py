@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from demo_data import warehouse
-from story_suite.stories import CHURN_STORIES, STORIES, Account, build
+from customer_health.demo_data import warehouse
+from customer_health.story_suite.stories import CHURN_STORIES, STORIES, Account, build
 
 log = logging.getLogger("story_suite")
 META_TABLE = "story_meta.account_stories"

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .config import load_settings
-from .credentials import install_log_redaction, redact, register_environment_secrets
-from .errors import ConfigError, SyncError
-from .freshness import StaleData
-from .sync import EXIT_CONFIG, EXIT_STALE, EXIT_STOPPED, Options, run
+from customer_health.sync.config import load_settings
+from customer_health.credentials import install_log_redaction, redact, register_environment_secrets
+from customer_health.errors import ConfigError, SyncError
+from customer_health.freshness import StaleData
+from customer_health.sync.sync import EXIT_CONFIG, EXIT_STALE, EXIT_STOPPED, Options, run
 
 
 def setup_logging(verbose: bool) -> None:
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.verbose)
     register_environment_secrets()
     if args.warehouse_dsn:
-        from .credentials import register_secret
+        from customer_health.credentials import register_secret
 
         register_secret(args.warehouse_dsn)
     try:
@@ -82,3 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Sync interrupted; what was saved so far is kept and the rest is sent next run.", file=sys.stderr)
         return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,30 +1,18 @@
 """Load scripts/sync_crm.yml into typed settings, with clear messages for mistakes."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from customer_health.errors import ConfigError
+from customer_health.paths import PROJECT_ROOT, SCRIPTS_DIR  # noqa: F401  (PROJECT_ROOT: for importers)
+from customer_health.retry import RetrySettings
+from customer_health.warehouse import check_identifier, check_relation
 
-SCRIPTS_DIR = Path(__file__).resolve().parent.parent
-PROJECT_ROOT = SCRIPTS_DIR.parent
 DEFAULT_CONFIG = SCRIPTS_DIR / "sync_crm.yml"
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-
-
-@dataclass(frozen=True)
-class RetrySettings:
-    max_attempts: int = 5
-    base_delay_seconds: float = 1.0
-    max_delay_seconds: float = 60.0
-    jitter: float = 0.5
-    lock_retry_attempts: int = 4
-    request_timeout_seconds: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -104,21 +92,6 @@ def _flatten_match(values: dict[str, Any], where: str) -> dict[str, Any]:
     for key, value in match.items():
         values["match_mode" if key == "mode" else key] = value
     return values
-
-
-def check_identifier(name: str, what: str) -> str:
-    if not _IDENTIFIER.match(name):
-        raise ConfigError(f"{what} '{name}' is not a plain SQL identifier.")
-    return name
-
-
-def check_relation(relation: str) -> str:
-    parts = relation.split(".")
-    if not 1 <= len(parts) <= 3:
-        raise ConfigError(f"Relation '{relation}' must look like schema.table.")
-    for part in parts:
-        check_identifier(part, "Relation part")
-    return relation
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -13,14 +13,14 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-from .config import HubSpotSettings, RetrySettings
-from .credentials import redact
-from .errors import ConfigError, SyncStopped
-from .httpclient import RETRYABLE_NETWORK_ERRORS, make_session
-from .outcome import BatchOutcome
-from .plan import OutRecord
-from .retry import Backoff, parse_retry_after
-from .values import BOOLEAN, DATE, INTEGER, NUMBER, TEXT, TIMESTAMP, canonical, truncate
+from customer_health.sync.config import HubSpotSettings, RetrySettings
+from customer_health.credentials import redact
+from customer_health.errors import ConfigError, SyncStopped
+from customer_health.httpclient import RETRYABLE_NETWORK_ERRORS, make_session
+from customer_health.sync.outcome import BatchOutcome
+from customer_health.sync.plan import OutRecord
+from customer_health.retry import Backoff, parse_retry_after
+from customer_health.values import BOOLEAN, DATE, INTEGER, NUMBER, TEXT, TIMESTAMP, canonical, truncate
 
 log = logging.getLogger(__name__)
 

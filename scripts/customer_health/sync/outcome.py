@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .plan import OutRecord
+from customer_health.sync.plan import OutRecord
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .values import canonical
+from customer_health.values import canonical
 
 TARGET_FIELD = "__target__"  # pseudo-field: the id the record was matched by; a change resends all
 

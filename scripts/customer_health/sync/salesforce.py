@@ -24,14 +24,14 @@ from simple_salesforce.exceptions import (SalesforceAuthenticationFailed, Salesf
                                           SalesforceExpiredSession, SalesforceRefusedRequest)
 from simple_salesforce.login import SalesforceLogin, token_login
 
-from .config import RetrySettings, SalesforceSettings
-from .credentials import SalesforceCredentials, redact, register_secret
-from .errors import ConfigError, SyncStopped
-from .httpclient import RETRYABLE_NETWORK_ERRORS, make_session
-from .outcome import BatchOutcome
-from .plan import OutRecord
-from .retry import Backoff
-from .values import BOOLEAN, DATE, INTEGER, NUMBER, TEXT, TIMESTAMP, canonical, json_number, truncate
+from customer_health.sync.config import RetrySettings, SalesforceSettings
+from customer_health.credentials import SalesforceCredentials, redact, register_secret
+from customer_health.errors import ConfigError, SyncStopped
+from customer_health.httpclient import RETRYABLE_NETWORK_ERRORS, make_session
+from customer_health.sync.outcome import BatchOutcome
+from customer_health.sync.plan import OutRecord
+from customer_health.retry import Backoff
+from customer_health.values import BOOLEAN, DATE, INTEGER, NUMBER, TEXT, TIMESTAMP, canonical, json_number, truncate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

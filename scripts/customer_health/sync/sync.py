@@ -7,12 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, TextIO
 
-from .config import Settings
-from .credentials import hubspot_token, redact, salesforce_credentials
-from .errors import ConfigError, SyncStopped
-from .freshness import check_not_stale
-from .plan import Plan, build_plan
-from .warehouse import Warehouse, ensure_sync_tables, finish_run, load_state, save_batch, start_run, utc_now
+from customer_health.sync.config import Settings
+from customer_health.credentials import hubspot_token, redact, salesforce_credentials
+from customer_health.errors import ConfigError, SyncStopped
+from customer_health.freshness import check_not_stale
+from customer_health.sync.plan import Plan, build_plan
+from customer_health.sync.state import ensure_sync_tables, finish_run, load_state, save_batch, start_run, utc_now
+from customer_health.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,10 @@ def _target(settings: Settings, destination: str) -> tuple[dict[str, str], str, 
 
 def _make_destination(settings: Settings, destination: str, sleep: Callable[[float], None]) -> Any:
     if destination == "salesforce":
-        from .salesforce import SalesforceDestination
+        from customer_health.sync.salesforce import SalesforceDestination
 
         return SalesforceDestination(settings.salesforce, settings.retry, salesforce_credentials(), sleep)
-    from .hubspot import HubSpotDestination
+    from customer_health.sync.hubspot import HubSpotDestination
 
     return HubSpotDestination(settings.hubspot, settings.retry, hubspot_token(), sleep)
 

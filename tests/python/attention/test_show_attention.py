@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import show_attention
-from dbt_project_harness import copy_warehouse, reference_warehouse
+from customer_health import attention as show_attention
+from tests.python.support.dbt_project_harness import copy_warehouse, reference_warehouse
 
 SUMMARY = (3, 1, 1, 1, 0, dt.date(2025, 6, 30))
 LONG_DRIVERS = "Score 12 (red): " + "; ".join(f"reason number {i} that costs points (-{i} points)" for i in range(30))

@@ -11,11 +11,11 @@ import duckdb
 import numpy as np
 import pytest
 
-from backtest_harness import chromium, chromium_binary, count_colour
-from dbt_project_harness import TEST_AS_OF, query, reference_warehouse
+from tests.python.support.backtest_harness import chromium, chromium_binary, count_colour
+from tests.python.support.dbt_project_harness import TEST_AS_OF, query, reference_warehouse
 
-import backtest_report
-from health_backtest import ranking, warehouse
+from customer_health.backtest import report_cli as backtest_report
+from customer_health.backtest import ranking, tables as warehouse
 
 HORIZON_DAYS = 90  # dbt_project.yml: backtest_horizon_days
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dbt_project_harness import PROJECT_ROOT, reference_warehouse
+from tests.python.support.dbt_project_harness import PROJECT_ROOT, reference_warehouse
 
-import suggest_weights
-from health_backtest import warehouse, weights
+from customer_health.backtest import suggest_weights
+from customer_health.backtest import tables as warehouse, weights
 
 SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
 

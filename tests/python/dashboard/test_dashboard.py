@@ -15,11 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from backtest_harness import chromium, chromium_binary, count_colour
-from dbt_project_harness import query, reference_warehouse
+from tests.python.support.backtest_harness import chromium, chromium_binary, count_colour
+from tests.python.support.dbt_project_harness import query, reference_warehouse
 
-import build_dashboard
-from dashboard import pages
+from customer_health.dashboard import cli as build_dashboard
+from customer_health.dashboard import pages
 
 BAND_RGB = {"green": (0x2D, 0xA4, 0x4E), "yellow": (0xD4, 0xA7, 0x2C), "red": (0xCF, 0x22, 0x2E)}
 
@@ -222,7 +222,7 @@ def test_csm_page_shows_every_book(site: Path, db: Path, browser: None, tmp_path
 def test_a_section_without_its_mart_says_what_it_will_show() -> None:
     import datetime as dt
 
-    from dashboard.data import Dashboard
+    from customer_health.dashboard.data import Dashboard
 
     bare = Dashboard(as_of_date=dt.date(2025, 6, 30), accounts=[], attention=[], history=[], users={}, alerts={},
                      components=[], max_points={})
@@ -252,7 +252,7 @@ def test_a_missing_warehouse_is_one_sentence(tmp_path: Path, caplog: pytest.LogC
 def test_every_page_type_is_a_dbt_exposure() -> None:
     import yaml
 
-    from dbt_project_harness import PROJECT_ROOT
+    from tests.python.support.dbt_project_harness import PROJECT_ROOT
 
     exposures = {item["name"]: item
                  for path in ("models/marts/_dashboard__exposures.yml", "models/backtest/_backtest__models.yml")
@@ -272,8 +272,8 @@ def test_the_component_chart_stacks_each_component_once_to_the_score(db: Path) -
     component once, so that a day's points add up to that day's score."""
     from collections import defaultdict
 
-    from dashboard import charts, data
-    from reverse_etl.warehouse import Warehouse
+    from customer_health.dashboard import charts, data
+    from customer_health.warehouse import Warehouse
 
     with Warehouse.open(None, str(db.resolve()), read_only=True) as con:
         dashboard = data.load(con)

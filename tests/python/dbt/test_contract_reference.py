@@ -12,10 +12,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from contract_edge_cases import AS_OF as EDGE_AS_OF
-from contract_edge_cases import EXTRA_MILESTONE, write_edge_case_warehouse, write_edge_subscriptions
-from contract_reference import Expected, Raw, expected_marts, expected_retention, read_raw
-from dbt_project_harness import PROJECT_ROOT, TEST_AS_OF, copy_project, copy_warehouse, reference_warehouse, run_dbt
+from tests.python.support.contract_edge_cases import AS_OF as EDGE_AS_OF
+from tests.python.support.contract_edge_cases import EXTRA_MILESTONE, write_edge_case_warehouse, write_edge_subscriptions
+from tests.python.support.contract_reference import Expected, Raw, expected_marts, expected_retention, read_raw
+from tests.python.support.dbt_project_harness import PROJECT_ROOT, TEST_AS_OF, copy_project, copy_warehouse, reference_warehouse, run_dbt
 
 HEALTH_COLUMNS = ["active_users_7d", "active_users_30d", "feature_adoption_pct", "activation_pct",
                   "active_user_pct", "days_since_last_active", "tenure_days", "licensed_seats"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_project_harness import (
+from tests.python.support.dbt_project_harness import (
     PROJECT_ROOT,
     TEST_AS_OF,
     copy_project,
@@ -167,7 +167,7 @@ def test_an_impossible_as_of_date_is_one_sentence_not_a_traceback(tmp_path: Path
 
 
 def test_the_attention_table_prints_ranked_accounts(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import show_attention
+    from customer_health import attention as show_attention
 
     assert show_attention.main(["--db", str(warehouse), "--limit", "5"]) == 0
     output = capsys.readouterr().out

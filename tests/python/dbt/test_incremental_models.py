@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project_harness import TEST_AS_OF, generate, run_dbt
-from incremental_scenario import IncrementalScenario
+from tests.python.support.dbt_project_harness import TEST_AS_OF, generate, run_dbt
+from tests.python.support.incremental_scenario import IncrementalScenario
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 # models only (no data tests, no unit tests: make test runs those); the backtest reads the marts

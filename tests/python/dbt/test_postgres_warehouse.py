@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from dbt_project_harness import TEST_AS_OF, reference_warehouse, run_dbt
-from warehouse_copy import SOURCE_TABLES, copy_sources_to_postgres, mismatched_relations
+from tests.python.support.dbt_project_harness import TEST_AS_OF, reference_warehouse, run_dbt
+from tests.python.support.warehouse_copy import SOURCE_TABLES, copy_sources_to_postgres, mismatched_relations
 
-import backtest_report
-import build_dashboard
-import show_attention
-import suggest_weights
+from customer_health.backtest import report_cli as backtest_report
+from customer_health.dashboard import cli as build_dashboard
+from customer_health import attention as show_attention
+from customer_health.backtest import suggest_weights
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 HELD_BACK = ("segment.tracks", "segment.identifies", "segment.groups")
@@ -149,7 +149,7 @@ def test_the_dashboard_built_from_postgres_equals_duckdbs(postgres_warehouse: st
     shows the PostgreSQL marts' band counts on its portfolio page."""
     import psycopg2
 
-    from backtest_harness import chromium
+    from tests.python.support.backtest_harness import chromium
 
     sites = {}
     for engine, source in (("duckdb", ["--db", str(duckdb_warehouse)]),

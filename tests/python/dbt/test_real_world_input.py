@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project_harness import TEST_AS_OF, copy_warehouse, query, reference_warehouse, run_dbt
+from tests.python.support.dbt_project_harness import TEST_AS_OF, copy_warehouse, query, reference_warehouse, run_dbt
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 import yaml
 
-from dbt_project_harness import BIN, PROJECT_ROOT, TEST_AS_OF, dbt_env, reference_warehouse, run_dbt
+from tests.python.support.dbt_project_harness import BIN, PROJECT_ROOT, TEST_AS_OF, dbt_env, reference_warehouse, run_dbt
 
 DIMENSIONS = ["health_band", "coverage_tier", "lifecycle_stage", "plan", "region", "industry", "csm_email"]
 METRICS_YML = PROJECT_ROOT / "models" / "semantic" / "_semantic__metrics.yml"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from dbt_project_harness import TEST_AS_OF, copy_warehouse, reference_warehouse, run_dbt
-from warehouse_copy import SOURCE_TABLES, mismatched_relations
+from tests.python.support.dbt_project_harness import TEST_AS_OF, copy_warehouse, reference_warehouse, run_dbt
+from tests.python.support.warehouse_copy import SOURCE_TABLES, mismatched_relations
 
 # eight hours behind UTC in winter, seven in summer: an evening event moves to the next UTC day
 NON_UTC_TZ = "America/Los_Angeles"

@@ -1,17 +1,14 @@
-"""Tests for scripts/generate_demo_data.py: checked with independent SQL on a small warehouse."""
+"""Tests for the demo data generator (customer_health.demo_data, `health-demo-data`): checked with independent SQL on a small warehouse."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import generate_demo_data as gen  # noqa: E402
+from customer_health.demo_data import cli as gen
+from customer_health.paths import PROJECT_ROOT as ROOT
 
 END_DATE = "2025-03-01"
 SMALL = ["--seed", "42", "--accounts", "30", "--days", "120", "--events", "40000", "--end-date", END_DATE, "--quiet"]

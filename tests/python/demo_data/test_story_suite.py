@@ -15,10 +15,10 @@ import duckdb
 import numpy as np
 import pytest
 
-from demo_data import warehouse
-from story_suite import cli
-from story_suite.report import Summary, auc
-from story_suite.stories import CHURN_STORIES, FINE_STORIES
+from customer_health.demo_data import warehouse
+from customer_health.story_suite import cli
+from customer_health.story_suite.report import Summary, auc
+from customer_health.story_suite.stories import CHURN_STORIES, FINE_STORIES
 
 
 def test_auc_counts_ties_half() -> None:

@@ -8,9 +8,9 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from fake_slack import FakeSlack
-from health_fixtures import AS_OF, export_rows, freshness_row, write_duckdb
-from sync_harness import ROOT, SECRETS, clean_env
+from tests.python.support.fake_slack import FakeSlack
+from tests.python.support.health_fixtures import AS_OF, export_rows, freshness_row, write_duckdb
+from tests.python.support.sync_harness import ROOT, SECRETS, clean_env
 
 ALERT_TYPES = ("band_worsened", "score_drop", "champion_gone_dark", "activation_stalled", "renewal_at_risk")
 
@@ -60,7 +60,7 @@ def fast_config(tmp_path: Path) -> str:
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from reverse_etl.digest_cli import main
+    from customer_health.digest.cli import main
 
     code = main(args)
     captured = capsys.readouterr()

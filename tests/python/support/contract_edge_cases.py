@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-from make_empty_sources import create_empty_sources
+from customer_health.empty_sources import create_empty_sources
 
 AS_OF = dt.date(2025, 6, 30)
 EXTRA_MILESTONE = "alert_fired,alert_triggered,Saw a first alert fire (a non-meaningful event)\n"

@@ -16,7 +16,7 @@ from typing import Mapping
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 TEST_AS_OF = os.environ.get("HEALTH_TEST_AS_OF", "2025-06-30")
 TEST_DATA_FLAGS = ["--seed", "7", "--accounts", "60", "--days", "300", "--events", "200000", "--end-date", TEST_AS_OF]
@@ -46,7 +46,7 @@ def run_dbt(args: list[str], db_path: Path, project_dir: Path = PROJECT_ROOT, ta
 
 def generate(db_path: Path, flags: list[str] = TEST_DATA_FLAGS) -> None:
     subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "scripts" / "generate_demo_data.py"), "--db", str(db_path), "--quiet", *flags],
+        [sys.executable, "-m", "customer_health.demo_data.cli", "--db", str(db_path), "--quiet", *flags],
         check=True, capture_output=True, text=True,
     )
 

@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from fake_http import FakeServer, Reply
+from tests.python.support.fake_http import FakeServer, Reply
 
 
 def prop(name: str, ptype: str, field_type: str = "text", options: list[str] | None = None,

@@ -25,7 +25,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import parse_qs
 
-from fake_http import FakeServer, Reply
+from tests.python.support.fake_http import FakeServer, Reply
 
 API = re.compile(r"^/services/data/v(?P<version>\d+\.\d)(?P<rest>/.*)$")
 SF_ID = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fake_http import FakeServer, Reply
+from tests.python.support.fake_http import FakeServer, Reply
 
 
 class FakeSlack(FakeServer):

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "sync_crm.py"
-DIGEST_SCRIPT = ROOT / "scripts" / "slack_digest.py"
+ROOT = Path(__file__).resolve().parents[3]
+# the sync as the Makefile runs it (health-sync), in this interpreter
+SYNC_COMMAND = [sys.executable, "-m", "customer_health.sync.cli"]
 
 # Distinctive fake secrets: the secrets test greps every output and table for them.
 SECRETS = {
@@ -87,7 +87,7 @@ def password_login(monkeypatch: pytest.MonkeyPatch, server_url: str) -> None:
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the real CLI entry point in-process; returns (exit code, stdout, stderr)."""
-    from reverse_etl.cli import main
+    from customer_health.sync.cli import main
 
     code = main(args)
     captured = capsys.readouterr()
@@ -95,7 +95,7 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 
 def run_subprocess(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True,
+    return subprocess.run([*SYNC_COMMAND, *args], env=env, capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project_harness import copy_warehouse, reference_warehouse, run_dbt
-from fake_slack import FakeSlack
-from sync_harness import SECRETS, clean_env
+from tests.python.support.dbt_project_harness import copy_warehouse, reference_warehouse, run_dbt
+from tests.python.support.fake_slack import FakeSlack
+from tests.python.support.sync_harness import SECRETS, clean_env
 
 FAR_FUTURE = dt.date(2031, 12, 6)
 
@@ -49,7 +49,7 @@ def test_a_far_future_as_of_date_warns_and_the_digest_is_not_sent(tmp_path: Path
     slack = FakeSlack(SECRETS["SLACK_WEBHOOK_URL_PATH"]).start()
     try:
         monkeypatch.setenv("SLACK_WEBHOOK_URL", slack.webhook_url)
-        from reverse_etl.digest_cli import main
+        from customer_health.digest.cli import main
 
         code = main(["--warehouse-path", str(db)])
         err = capsys.readouterr().err

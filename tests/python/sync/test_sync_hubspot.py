@@ -6,9 +6,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from fake_hubspot import FakeHubSpot, default_properties, prop
-from health_fixtures import export_rows, query, update_rows, write_duckdb
-from sync_harness import SECRETS, clean_env, run_cli, write_config
+from tests.python.support.fake_hubspot import FakeHubSpot, default_properties, prop
+from tests.python.support.health_fixtures import export_rows, query, update_rows, write_duckdb
+from tests.python.support.sync_harness import SECRETS, clean_env, run_cli, write_config
 
 HS_MAPPING = {"health_score": "health_score", "health_band": "health_band", "health_drivers": "health_drivers",
               "score_change_7d": "health_score_change_7d", "feature_adoption_pct": "feature_adoption_pct",

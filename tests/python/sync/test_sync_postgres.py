@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from fake_salesforce import FakeSalesforce
-from health_fixtures import export_rows, write_postgres
-from pg_cluster import PASSWORD
-from sync_harness import SECRETS, clean_env, run_cli, salesforce_mismatches, token_login, use_ca, write_config
-from tls_cert import Cert
+from tests.python.support.fake_salesforce import FakeSalesforce
+from tests.python.support.health_fixtures import export_rows, write_postgres
+from tests.python.support.pg_cluster import PASSWORD
+from tests.python.support.sync_harness import SECRETS, clean_env, run_cli, salesforce_mismatches, token_login, use_ca, write_config
+from tests.python.support.tls_cert import Cert
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from typing import Iterator
 
 import pytest
 
-from fake_salesforce import FakeSalesforce, default_fields, field
-from health_fixtures import crm_id, export_rows, freshness_row, query, update_rows, write_duckdb
-from sync_harness import (clean_env, client_credentials_login, password_login, run_cli, salesforce_mismatches,
+from tests.python.support.fake_salesforce import FakeSalesforce, default_fields, field
+from tests.python.support.health_fixtures import crm_id, export_rows, freshness_row, query, update_rows, write_duckdb
+from tests.python.support.sync_harness import (clean_env, client_credentials_login, password_login, run_cli, salesforce_mismatches,
                           token_login, use_ca, write_config)
-from tls_cert import Cert
+from tests.python.support.tls_cert import Cert
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def org(tls_cert: Cert, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSalesforce]:
     clean_env(monkeypatch)
     use_ca(monkeypatch, tls_cert.certfile)
-    from sync_harness import SECRETS
+    from tests.python.support.sync_harness import SECRETS
 
     server = FakeSalesforce(tls_cert.certfile, tls_cert.keyfile, token=SECRETS["SALESFORCE_ACCESS_TOKEN"],
                             client_id=SECRETS["SALESFORCE_CLIENT_ID"], client_secret=SECRETS["SALESFORCE_CLIENT_SECRET"],
@@ -324,16 +324,15 @@ def test_killed_after_k_batches_then_rerun_sends_each_record_once_more_at_most(o
     import os
     import signal
     import subprocess
-    import sys
 
-    from sync_harness import ROOT, SCRIPT, run_subprocess
+    from tests.python.support.sync_harness import ROOT, SYNC_COMMAND, run_subprocess
 
     rows = export_rows(1000)
     write_duckdb(warehouse, rows)
     seed_org(org, rows)
     org.hold_on_collection = 3
     config = str(write_config(tmp_path))
-    proc = subprocess.Popen([sys.executable, str(SCRIPT), "salesforce", "--config", config], env=dict(os.environ),
+    proc = subprocess.Popen([*SYNC_COMMAND, "salesforce", "--config", config], env=dict(os.environ),
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert org.held.wait(60), "the job never reached batch 3"

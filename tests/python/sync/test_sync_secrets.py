@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from fake_hubspot import FakeHubSpot
-from fake_salesforce import FakeSalesforce
-from fake_slack import FakeSlack
-from health_fixtures import export_rows, write_duckdb
-from sync_harness import (SECRETS, USERNAME, clean_env, client_credentials_login, password_login, run_subprocess,
+from tests.python.support.fake_hubspot import FakeHubSpot
+from tests.python.support.fake_salesforce import FakeSalesforce
+from tests.python.support.fake_slack import FakeSlack
+from tests.python.support.health_fixtures import export_rows, write_duckdb
+from tests.python.support.sync_harness import (SECRETS, USERNAME, clean_env, client_credentials_login, password_login, run_subprocess,
                           token_login, use_ca, write_config)
-from test_slack_digest import alerts_for, fast_config
-from tls_cert import Cert
+from tests.python.digest.test_slack_digest import alerts_for, fast_config
+from tests.python.support.tls_cert import Cert
 
 
 def _closed_port() -> int:
@@ -43,8 +43,8 @@ def _dump_tables(path: str) -> str:
 
 def test_no_secret_in_any_output_log_or_table(tls_cert: Cert, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture):
-    from reverse_etl.cli import main as sync_main
-    from reverse_etl.digest_cli import main as digest_main
+    from customer_health.sync.cli import main as sync_main
+    from customer_health.digest.cli import main as digest_main
 
     caplog.set_level(logging.DEBUG)
     warehouse = str(tmp_path / "warehouse.duckdb")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reverse_etl.config import RetrySettings, load_settings
-from reverse_etl.errors import ConfigError
-from reverse_etl.plan import TARGET_FIELD, build_plan
-from reverse_etl.retry import Backoff
-from reverse_etl.values import canonical, truncate
+from customer_health.sync.config import RetrySettings, load_settings
+from customer_health.errors import ConfigError
+from customer_health.sync.plan import TARGET_FIELD, build_plan
+from customer_health.retry import Backoff
+from customer_health.values import canonical, truncate
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():
