@@ -13,31 +13,14 @@ from pathlib import Path
 
 import duckdb
 
-LOG = logging.getLogger("make_empty_sources")
+from customer_health import source_schema
 
-# Column names and types exactly as in ../shared/CONTRACT.md, section 2.
-SOURCE_TABLES: dict[str, str] = {
-    "segment.tracks": "id varchar, anonymous_id varchar, user_id varchar, event varchar, event_text varchar, "
-    '"timestamp" timestamp, received_at timestamp, context_group_id varchar',
-    "segment.identifies": 'id varchar, user_id varchar, anonymous_id varchar, "timestamp" timestamp, '
-    "received_at timestamp, email varchar, name varchar, role varchar",
-    "segment.groups": 'id varchar, user_id varchar, group_id varchar, "timestamp" timestamp, '
-    "received_at timestamp, name varchar, plan varchar",
-    "crm.accounts": "account_id varchar, crm_id varchar, name varchar, arr decimal(18,2), seats integer, "
-    "plan varchar, contract_start_date date, renewal_date date, csm_email varchar, industry varchar, "
-    "region varchar, churned_at date",
-    "support.tickets": "ticket_id varchar, account_id varchar, requester_user_id varchar, created_at timestamp, "
-    "solved_at timestamp, priority varchar, status varchar, satisfaction varchar",
-    "surveys.nps_responses": "response_id varchar, user_id varchar, account_id varchar, score integer, "
-    "submitted_at timestamp, comment varchar",
-    "billing.invoices": "invoice_id varchar, account_id varchar, amount decimal(18,2), currency varchar, "
-    "issued_at date, due_at date, paid_at date, status varchar",
-}
-# Optional tables (CONTRACT.md section 6): a project runs unchanged without them.
-OPTIONAL_TABLES: dict[str, str] = {
-    "billing.subscriptions": "subscription_id varchar, account_id varchar, plan varchar, arr decimal(18,2), "
-    "seats integer, started_on date, ended_on date",
-}
+LOG = logging.getLogger("empty_sources")
+
+# Column names and types from the sources YAML (customer_health.source_schema): the contract's
+# section 2 tables, and the optional ones of section 6 (a project runs unchanged without them).
+SOURCE_TABLES = source_schema.required_tables()
+OPTIONAL_TABLES = source_schema.optional_tables()
 
 
 def create_empty_sources(db_path: Path, with_subscriptions: bool = False) -> None:
@@ -49,7 +32,7 @@ def create_empty_sources(db_path: Path, with_subscriptions: bool = False) -> Non
         for table, columns in tables.items():
             schema = table.split(".")[0]
             con.execute(f"create schema if not exists {schema}")
-            con.execute(f"create table if not exists {table} ({columns})")
+            con.execute(source_schema.create_table_sql(table, columns))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""DuckDB side: the contract's table definitions and loading numpy batches into them.
+"""DuckDB side: the tables (the source tables' columns from the sources YAML, see
+customer_health.source_schema) and loading numpy batches into them.
 
 Batches are dicts of numpy arrays registered as a DuckDB view; ids, timestamps and
 names are formatted in SQL so large tables never become Python strings.
@@ -11,45 +12,11 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from customer_health import source_schema
+
 TS_NULL_BELOW = -9_000_000_000_000_000_000  # event batches use int64 min for a null timestamp
-SOURCE_TABLES: dict[str, list[tuple[str, str]]] = {
-    "segment.tracks": [
-        ("id", "VARCHAR"), ("anonymous_id", "VARCHAR"), ("user_id", "VARCHAR"), ("event", "VARCHAR"),
-        ("event_text", "VARCHAR"), ("timestamp", "TIMESTAMP"), ("received_at", "TIMESTAMP"),
-        ("context_group_id", "VARCHAR"),
-    ],
-    "segment.identifies": [
-        ("id", "VARCHAR"), ("user_id", "VARCHAR"), ("anonymous_id", "VARCHAR"), ("timestamp", "TIMESTAMP"),
-        ("received_at", "TIMESTAMP"), ("email", "VARCHAR"), ("name", "VARCHAR"), ("role", "VARCHAR"),
-    ],
-    "segment.groups": [
-        ("id", "VARCHAR"), ("user_id", "VARCHAR"), ("group_id", "VARCHAR"), ("timestamp", "TIMESTAMP"),
-        ("received_at", "TIMESTAMP"), ("name", "VARCHAR"), ("plan", "VARCHAR"),
-    ],
-    "crm.accounts": [
-        ("account_id", "VARCHAR"), ("crm_id", "VARCHAR"), ("name", "VARCHAR"), ("arr", "DECIMAL(18,2)"),
-        ("seats", "INTEGER"), ("plan", "VARCHAR"), ("contract_start_date", "DATE"), ("renewal_date", "DATE"),
-        ("csm_email", "VARCHAR"), ("industry", "VARCHAR"), ("region", "VARCHAR"), ("churned_at", "DATE"),
-    ],
-    "support.tickets": [
-        ("ticket_id", "VARCHAR"), ("account_id", "VARCHAR"), ("requester_user_id", "VARCHAR"),
-        ("created_at", "TIMESTAMP"), ("solved_at", "TIMESTAMP"), ("priority", "VARCHAR"), ("status", "VARCHAR"),
-        ("satisfaction", "VARCHAR"),
-    ],
-    "surveys.nps_responses": [
-        ("response_id", "VARCHAR"), ("user_id", "VARCHAR"), ("account_id", "VARCHAR"), ("score", "INTEGER"),
-        ("submitted_at", "TIMESTAMP"), ("comment", "VARCHAR"),
-    ],
-    "billing.invoices": [
-        ("invoice_id", "VARCHAR"), ("account_id", "VARCHAR"), ("amount", "DECIMAL(18,2)"), ("currency", "VARCHAR"),
-        ("issued_at", "DATE"), ("due_at", "DATE"), ("paid_at", "DATE"), ("status", "VARCHAR"),
-    ],
-    # optional (CONTRACT.md section 6)
-    "billing.subscriptions": [
-        ("subscription_id", "VARCHAR"), ("account_id", "VARCHAR"), ("plan", "VARCHAR"), ("arr", "DECIMAL(18,2)"),
-        ("seats", "INTEGER"), ("started_on", "DATE"), ("ended_on", "DATE"),
-    ],
-}
+# The contract's source tables (and the optional subscriptions), from the sources YAML.
+SOURCE_TABLES: dict[str, list[tuple[str, str]]] = source_schema.source_tables()
 META_TABLES: dict[str, list[tuple[str, str]]] = {
     "demo_meta.account_stories": [("account_id", "VARCHAR"), ("story", "VARCHAR"), ("churned_at", "DATE")],
     "demo_meta.account_timelines": [
@@ -93,18 +60,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
     return con.execute(sql).fetchall()[0][0]
 
 
-def _ddl(table: str, columns: list[tuple[str, str]]) -> str:
-    body = ", ".join(f'"{name}" {kind}' for name, kind in columns)
-    return f"CREATE OR REPLACE TABLE {table} ({body})"
-
-
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create every generated table, empty; other tables in the file are left alone."""
     tables = {**SOURCE_TABLES, **META_TABLES}
     for schema in sorted({name.split(".")[0] for name in tables}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for table, columns in tables.items():
-        con.execute(_ddl(table, columns))
+        con.execute(source_schema.create_table_sql(table, columns, replace=True))
 
 
 def sql_list(values: list[str]) -> str:

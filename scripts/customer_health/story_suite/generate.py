@@ -1,6 +1,6 @@
-"""Write a story-suite warehouse: the contract's source tables (the demo's schema, from
-scripts/demo_data/warehouse.py) plus story_meta.account_stories with each account's story,
-decline onset and churn date. Events follow the product's own seeds (event catalog and
+"""Write a story-suite warehouse: the contract's source tables (columns and types from the
+sources YAML, customer_health.source_schema, as the demo's) plus story_meta.account_stories
+with each account's story, decline onset and churn date. Events follow the product's own seeds (event catalog and
 milestones), with per-account feature mixes and usage shapes unlike the demo's."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from customer_health import source_schema
 from customer_health.demo_data import warehouse
 from customer_health.story_suite.stories import CHURN_STORIES, STORIES, Account, build
 
@@ -81,7 +82,7 @@ def generate(config: SuiteConfig) -> dict[str, int]:
     con = warehouse.connect(config.db)
     warehouse.create_tables(con)
     con.execute("CREATE SCHEMA IF NOT EXISTS story_meta")
-    con.execute(warehouse._ddl(META_TABLE, META_COLUMNS))  # noqa: SLF001 - the demo's DDL helper
+    con.execute(source_schema.create_table_sql(META_TABLE, META_COLUMNS, replace=True))
     root = np.random.default_rng(np.random.SeedSequence([config.seed]))
     user_offset = 0
     account_index = 0
