@@ -130,9 +130,9 @@ result, so small differences are noise. The intervals above resample accounts to
 <li class="note">A day is labelled only when its {horizon}-day horizon has passed by {escape(str(c['as_of_date']))};
 a longer backtest needs a longer account_health_daily (raise the history_days var).</li>
 <li class="note">The score was computed point in time, but its weights and thresholds were chosen knowing this data;
-scripts/suggest_weights.py tunes on the first 70 % of days and checks on the last 30 %.</li>
+health-suggest-weights tunes on the first 70 % of days and checks on the last 30 %.</li>
 </ul>
-<p class="note">Generated {generated} by scripts/backtest_report.py from the backtest models (models/backtest).</p>
+<p class="note">Generated {generated} by health-backtest-report from the backtest models (models/backtest).</p>
 </body>
 </html>
 """

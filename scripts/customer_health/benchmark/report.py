@@ -115,8 +115,8 @@ def write_document(results: list[Result]) -> None:
     data = json.dumps({r.size: asdict(r) for r in ordered}, indent=1)
     DOC.write_text(f"""# Benchmarks
 
-Written by `scripts/benchmark.py` (`make benchmark SIZE=medium`); every figure below comes
-from it. Each size is generated with `scripts/generate_demo_data.py` (seed {SEED}, one year
+Written by `health-benchmark` (`make benchmark SIZE=medium`); every figure below comes
+from it. Each size is generated with `health-demo-data` (seed {SEED}, one year
 of history plus one day, ending {END_DATE}); the loads received on the last day are held
 back, the project is built as of the day before with `dbt build --selector daily
 --full-refresh`, then the last day is loaded and `dbt build --selector daily` runs again as

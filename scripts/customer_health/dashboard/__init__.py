@@ -6,6 +6,7 @@
 - layout:  the HTML shell, tables, KPI tiles and chart slots shared by every page
 - pages:   one function per page type (portfolio, attention, account, accounts, CSM book, backtest)
 - site:    writes target/dashboard/ (pages + the vega JavaScript bundle, one local file)
+- cli:     the command health-dashboard (make dashboard)
 
 The portfolio page's sections over the portfolio marts (NRR/GRR, ARR at risk, ARR history, the
 CSM book) are pages.PORTFOLIO_HOOKS: each names the mart it reads and its renderer; a warehouse

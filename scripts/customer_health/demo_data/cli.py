@@ -6,7 +6,7 @@ noisy_fine), the product follows seeds/event_catalog.csv and seeds/activation_mi
 and a known number of dirty rows is planted per data-quality kind (see demo_meta.planted_issues).
 Same seed and flags give identical table contents; re-running replaces the tables.
 
-    python scripts/generate_demo_data.py --accounts 200 --days 450 --events 1500000
+    health-demo-data --accounts 200 --days 450 --events 1500000
 """
 from __future__ import annotations
 

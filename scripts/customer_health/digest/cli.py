@@ -1,4 +1,4 @@
-"""Command line: python scripts/slack_digest.py [--dry-run] [--date YYYY-MM-DD] [--force-stale]."""
+"""Command line: health-digest [--dry-run] [--date YYYY-MM-DD] [--force-stale]."""
 from __future__ import annotations
 
 import argparse
@@ -75,7 +75,7 @@ def read_portfolio(wh: Warehouse, relations: dict[str, str]) -> PortfolioSummary
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="slack_digest.py",
+    parser = argparse.ArgumentParser(prog="health-digest",
                                      description="Post the daily customer-health digest to a Slack incoming webhook.")
     parser.add_argument("--dry-run", action="store_true", help="print the Block Kit payload instead of posting it")
     parser.add_argument("--date", type=dt.date.fromisoformat, help="alert date to report (default: the latest)")

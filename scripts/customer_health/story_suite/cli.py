@@ -23,8 +23,8 @@ FULL = {"accounts_per_story": 14, "days": 330, "history_days": 210, "big_share":
 
 INTRO = """# The story suite
 
-Early warning checked on data the score was never tuned on (issue 15). `scripts/story_suite.py`
-generates many accounts per story (scripts/story_suite/stories.py), with wide random parameters,
+Early warning checked on data the score was never tuned on (issue 15). `health-story-suite`
+generates many accounts per story (scripts/customer_health/story_suite/stories.py), with wide random parameters,
 known decline onset and churn dates, from 2 to 2,000 users and from a few events a week to
 thousands a day, into the demo's source tables (plus `story_meta.account_stories`). It then builds
 the project on it and reads `account_health_daily`:
@@ -39,8 +39,8 @@ the project on it and reads `account_health_daily`:
 - fine stories: the share of their account-days yellow, and red.
 
 ```bash
-.venv/bin/python scripts/story_suite.py           # full suite (about 10 minutes), rewrites this file
-.venv/bin/python scripts/story_suite.py --small   # the small version tests/python/test_story_suite.py asserts
+.venv/bin/health-story-suite           # full suite (about 10 minutes), rewrites this file
+.venv/bin/health-story-suite --small   # the small version tests/python/demo_data/test_story_suite.py asserts
 ```
 
 The suite uses the project's own product seeds (event catalog and milestones), but draws per

@@ -1,4 +1,4 @@
-"""Command line: python scripts/sync_crm.py salesforce|hubspot [--dry-run] [--full] [--limit N] [--force-stale]."""
+"""Command line: health-sync salesforce|hubspot [--dry-run] [--full] [--limit N] [--force-stale]."""
 from __future__ import annotations
 
 import argparse
@@ -25,7 +25,7 @@ def setup_logging(verbose: bool) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="sync_crm.py",
+        prog="health-sync",
         description="Push account health from the warehouse into Salesforce or HubSpot, sending only changes.")
     parser.add_argument("destination", choices=("salesforce", "hubspot"))
     parser.add_argument("--dry-run", action="store_true",
