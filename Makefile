@@ -46,38 +46,40 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@echo "==> Creating the virtual environment in $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	@echo "==> Installing pinned requirements"
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.txt
+	@echo "==> Installing the project's package (scripts/customer_health) in editable mode"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps -e .
 	touch $@
 
 demo: venv
 	@echo "==> 1/5 Generating demo data into $(DEMO_DB)"
-	$(BIN)/python scripts/generate_demo_data.py --db $(DEMO_DB)
+	$(BIN)/health-demo-data --db $(DEMO_DB)
 	@echo "==> 2/5 dbt build (seeds, models, tests) as of today"
 	# --full-refresh: the demo data was generated anew, so the incremental models start over
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --full-refresh
 	@echo "==> 3/5 Accounts that need attention today"
-	$(BIN)/python scripts/show_attention.py --db $(DEMO_DB)
+	$(BIN)/health-attention --db $(DEMO_DB)
 	@echo "==> 4/5 What the Salesforce sync would write (dry run, nothing is sent)"
-	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/python scripts/sync_crm.py salesforce --dry-run
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/health-sync salesforce --dry-run
 	@echo "==> 5/5 The dashboard (its last line says where to open it)"
-	$(BIN)/python scripts/build_dashboard.py --db $(DEMO_DB)
+	$(BIN)/health-dashboard --db $(DEMO_DB)
 
 test: venv chromium lint test-dbt test-python
 
 lint: venv
 	@echo "==> sqlfluff lint (dbt templater)"
-	$(BIN)/python scripts/make_empty_sources.py --db $(TEST_DIR)/lint.duckdb --with-subscriptions
+	$(BIN)/health-empty-sources --db $(TEST_DIR)/lint.duckdb --with-subscriptions
 	DBT_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt --processes 2
 
 test-dbt: venv
 	@echo "==> Generating the test dataset into $(TEST_DB)"
 	mkdir -p $(TEST_DIR)
-	$(BIN)/python scripts/generate_demo_data.py --db $(TEST_DB) $(TEST_DATA_FLAGS)
+	$(BIN)/health-demo-data --db $(TEST_DB) $(TEST_DATA_FLAGS)
 	@echo "==> dbt build on the test dataset (seeds, models, data tests, unit tests) as of $(TEST_AS_OF)"
 	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --full-refresh --vars '{as_of_date: $(TEST_AS_OF)}'
 	@echo "==> MetricFlow: the semantic models and metrics checked against the test warehouse"
@@ -114,15 +116,15 @@ metrics: venv
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --quiet --decimals 0 --metrics arr_renewing,arr_at_risk \
 		--group-by renewal_cell__renewal_window --order renewal_cell__renewal_window
 
-# The static dashboard (scripts/dashboard): DASHBOARD_FLAGS='--warehouse-dsn ...' reads PostgreSQL.
+# The static dashboard (customer_health.dashboard): DASHBOARD_FLAGS='--warehouse-dsn ...' reads PostgreSQL.
 DASHBOARD_FLAGS ?=
 dashboard: venv
-	$(BIN)/python scripts/build_dashboard.py --db $(DEMO_DB) $(DASHBOARD_FLAGS)
+	$(BIN)/health-dashboard --db $(DEMO_DB) $(DASHBOARD_FLAGS)
 
-# The story suite (scripts/story_suite.py): many accounts per churn and fine story, separate from
+# The story suite (customer_health.story_suite): many accounts per churn and fine story, separate from
 # the demo; builds its own warehouse and writes docs/story_suite.md. make test runs a small version.
 story-suite: venv
-	$(BIN)/python scripts/story_suite.py
+	$(BIN)/health-story-suite
 
 # The demo has 450 days of events; 390 days of score history leave 300 labelled days (90-day horizon).
 BACKTEST_VARS := {history_days: 390}
@@ -131,22 +133,22 @@ backtest: venv
 	@echo "==> 1/3 dbt build of the score history ($(BACKTEST_VARS)) and the backtest models"
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +path:models/backtest --vars '$(BACKTEST_VARS)'
 	@echo "==> 2/3 Backtest report (also target/backtest/backtest_report.html)"
-	$(BIN)/python scripts/backtest_report.py --db $(DEMO_DB)
+	$(BIN)/health-backtest-report --db $(DEMO_DB)
 	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"
-	$(BIN)/python scripts/suggest_weights.py --db $(DEMO_DB)
+	$(BIN)/health-suggest-weights --db $(DEMO_DB)
 
-# Calibration on the warehouse's own history (scripts/health_backtest/calibrate_cli.py): reads the stored
+# Calibration on the warehouse's own history (scripts/customer_health/backtest/calibrate_cli.py): reads the stored
 # component scores and the backtest's labels, so no dbt rebuild; needs make backtest (or dbt build) first.
 CALIBRATE_FLAGS ?=
 calibrate: venv
-	$(BIN)/python scripts/suggest_weights.py calibrate --db $(DEMO_DB) $(CALIBRATE_FLAGS)
+	$(BIN)/health-suggest-weights calibrate --db $(DEMO_DB) $(CALIBRATE_FLAGS)
 
 # The same test dataset on the other engines; each compares every mart with the DuckDB build.
-# test-postgres also runs inside make test (tests/python/test_postgres_warehouse.py).
+# test-postgres also runs inside make test (tests/python/dbt/test_postgres_warehouse.py).
 test-postgres: venv test-dbt
 	@echo "==> PostgreSQL: throwaway cluster, dbt build --target postgres, marts compared with DuckDB"
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest \
-		tests/python/test_postgres_warehouse.py -q -p no:cacheprovider
+		tests/python/dbt/test_postgres_warehouse.py -q -p no:cacheprovider
 
 venv-spark: $(SPARK_STAMP)
 
@@ -166,17 +168,17 @@ test-spark: venv-spark test-dbt
 # Timings at a named size (docs/benchmarks.md); not part of make test.
 SIZE ?= medium
 benchmark: venv
-	$(BIN)/python scripts/benchmark.py --size $(SIZE)
+	$(BIN)/health-benchmark --size $(SIZE)
 
 # Headless Chromium renders the backtest report in the tests (installed with apt when missing).
 chromium:
 	bash scripts/ensure_chromium.sh
 
 sync: venv
-	$(BIN)/python scripts/sync_crm.py salesforce
+	$(BIN)/health-sync salesforce
 
 digest: venv
-	$(BIN)/python scripts/slack_digest.py
+	$(BIN)/health-digest
 
 # The scheduled job: check the loaders, build as of today, then write to the CRM, then post the digest.
 daily: venv
@@ -187,8 +189,8 @@ daily: venv
 	# selectors.yml: everything but the backtest (make backtest rebuilds it over its own longer
 	# history) and the unit tests (logic on fixed inputs: make test runs them)
 	$(BIN)/dbt build --selector daily
-	$(BIN)/python scripts/sync_crm.py salesforce
-	$(BIN)/python scripts/slack_digest.py
+	$(BIN)/health-sync salesforce
+	$(BIN)/health-digest
 
 docs: venv
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt docs generate

@@ -1,22 +1,16 @@
-"""Shared fixtures for tests/python.
+"""Shared fixtures for tests/python (tests by area: sync/, digest/, dbt/, backtest/, dashboard/, ...).
 
-- scripts/ is importable (the reverse_etl package), as are the helper modules here.
-- `postgres_cluster`: a throwaway PostgreSQL cluster (see pg_cluster.py), session-scoped.
-- `tls_cert`: a self-signed certificate for 127.0.0.1 (see tls_cert.py), session-scoped.
+- The code under test is the installed package `customer_health` (`make venv` installs it in
+  editable mode); the shared helpers and fakes are in tests/python/support.
+- `postgres_cluster`: a throwaway PostgreSQL cluster (see support/pg_cluster.py), session-scoped.
+- `tls_cert`: a self-signed certificate for 127.0.0.1 (see support/tls_cert.py), session-scoped.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE))
-
-from pg_cluster import postgres_cluster  # noqa: E402,F401  (fixture re-exported for every test here)
-from tls_cert import Cert, make_cert  # noqa: E402
+from tests.python.support.pg_cluster import postgres_cluster  # noqa: F401  (fixture re-exported for every test here)
+from tests.python.support.tls_cert import Cert, make_cert
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.python.support.warehouse_copy import COMPARED_SCHEMAS, mismatched_relations
+
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parents[1]
-sys.path.insert(0, str(PROJECT_ROOT / "tests" / "python"))
-
-from warehouse_copy import COMPARED_SCHEMAS, mismatched_relations  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TEST_AS_OF = os.environ.get("HEALTH_TEST_AS_OF", "2025-06-30")

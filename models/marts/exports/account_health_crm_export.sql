@@ -1,4 +1,4 @@
--- The thin, stable shape the reverse-ETL reads (scripts/sync_crm.py): one row per current
+-- The thin, stable shape the reverse-ETL reads (health-sync): one row per current
 -- customer, only the fields that are written to the CRM.
 {{ config(contract={'enforced': true}) }}
 with

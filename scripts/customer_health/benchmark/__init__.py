@@ -1,0 +1,1 @@
+"""The benchmark (make benchmark): measure builds at a named size, write docs/benchmarks.md."""

@@ -1,0 +1,123 @@
+"""Command line of the story suite: generate, build with dbt, report (and write docs/story_suite.md)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from customer_health.story_suite.generate import SuiteConfig, generate
+from customer_health.story_suite.report import Summary, markdown, summarise
+from customer_health.paths import PROJECT_ROOT
+
+log = logging.getLogger("story_suite")
+SMALL = {"accounts_per_story": 5, "days": 300, "history_days": 190, "big_share": 0.0, "max_users": 200}
+FULL = {"accounts_per_story": 14, "days": 330, "history_days": 210, "big_share": 0.08}
+
+
+INTRO = """# The story suite
+
+Early warning checked on data the score was never tuned on (issue 15). `health-story-suite`
+generates many accounts per story (scripts/customer_health/story_suite/stories.py), with wide random parameters,
+known decline onset and churn dates, from 2 to 2,000 users and from a few events a week to
+thousands a day, into the demo's source tables (plus `story_meta.account_stories`). It then builds
+the project on it and reads `account_health_daily`:
+
+- **warned 28 / 42 d before**: the share of a story's churners yellow or red on the day 28 (42) days
+  before they churned;
+- **median lead**: days before churn of the first yellow or red day within the 90 days before
+  (0 when never warned);
+- **AUC after onset**: a story's account-days from its decline onset to churn against every
+  account-day of the fine stories (a lower score should mean risk); **activity AUC**: the same days
+  ranked by every event of the last 30 days (the backtest's naive baseline);
+- fine stories: the share of their account-days yellow, and red.
+
+```bash
+.venv/bin/health-story-suite           # full suite (about 10 minutes), rewrites this file
+.venv/bin/health-story-suite --small   # the small version tests/python/demo_data/test_story_suite.py asserts
+```
+
+The suite uses the project's own product seeds (event catalog and milestones), but draws per
+account a random subset and mix of the meaningful events, a random share of logins and page
+views, its own size and weekly rhythm: usage shapes the demo never had. A different product's
+catalog would test the same code paths (every component reads the catalog through the seeds),
+while keeping the seeds lets the suite run in the same build and test harness as the project.
+"""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Generate the story suite, build the score on it, report per story.")
+    parser.add_argument("--db", type=Path, default=PROJECT_ROOT / "target" / "story_suite" / "suite.duckdb")
+    parser.add_argument("--small", action="store_true", help="the small version make test runs")
+    parser.add_argument("--accounts-per-story", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--report-only", action="store_true", help="report on an already built suite warehouse")
+    parser.add_argument("--docs", type=Path, default=None,
+                        help="write the table to this markdown file (default: docs/story_suite.md for the full suite)")
+    parser.add_argument("--no-docs", action="store_true")
+    return parser.parse_args(argv)
+
+
+def build(db: Path, end_date: date, history_days: int) -> None:
+    # dbt's own artefacts go next to the suite warehouse, so the project's target/ is left alone
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+           "DBT_TARGET_PATH": str(db.parent / "dbt_target"), "DBT_LOG_PATH": str(db.parent / "dbt_logs")}
+    dbt = str(PROJECT_ROOT / ".venv" / "bin" / "dbt")
+    variables = f"{{as_of_date: '{end_date.isoformat()}', history_days: {history_days}}}"
+    for command in (["seed", "--full-refresh"],
+                    ["run", "--full-refresh", "--select", "+account_health_daily", "+health_backtest_account_days"]):
+        log.info("dbt %s", " ".join(command))
+        result = subprocess.run([dbt, *command, "--vars", variables, "--quiet"], cwd=PROJECT_ROOT, env=env,
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+            raise RuntimeError(f"dbt {command[0]} failed on the story suite warehouse {db}")
+
+
+def run(args: argparse.Namespace) -> str:
+    """Generate and build the suite (unless --report-only); the report as markdown."""
+    text, _summary = run_suite(args)
+    return text
+
+
+def run_suite(args: argparse.Namespace) -> tuple[str, Summary]:
+    sizes = dict(SMALL if args.small else FULL)
+    if args.accounts_per_story:
+        sizes["accounts_per_story"] = args.accounts_per_story
+    config = SuiteConfig(db=args.db, seeds_dir=PROJECT_ROOT / "seeds", seed=args.seed, **sizes)
+    if not args.report_only:
+        started = time.monotonic()
+        counts = generate(config)
+        log.info("generated %s in %.0f s", ", ".join(f"{t} {n:,}" for t, n in counts.items()),
+                 time.monotonic() - started)
+        started = time.monotonic()
+        build(args.db, config.end_date, config.history_days)
+        log.info("dbt built the suite in %.0f s", time.monotonic() - started)
+    con = duckdb.connect(str(args.db), read_only=True)
+    try:
+        summary = summarise(con)
+    finally:
+        con.close()
+    table = markdown(summary)
+    header = (f"Story suite: {len(summary.rows)} stories x {config.accounts_per_story} accounts, "
+              f"{config.days} days ending {config.end_date}, {config.history_days} days of score history, "
+              f"seed {config.seed}.")
+    return header + "\n\n" + table, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parse_args(argv)
+    text = run(args)
+    print(text)
+    docs = args.docs or (None if args.small else PROJECT_ROOT / "docs" / "story_suite.md")
+    if docs is not None and not args.no_docs:
+        docs.write_text(INTRO + "\n## Figures of the current defaults\n\n" + text + "\n")
+        log.info("wrote %s", docs)
+    return 0

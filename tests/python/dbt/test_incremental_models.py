@@ -1,0 +1,192 @@
+"""Incremental builds give exactly what a full refresh gives.
+
+The warehouse is loaded day by day: a first build as of D-2, then an incremental build
+after each day's loads, the last one with late data (older received_at inside the lookback
+window, events dated weeks back, retried loads, a group call dated in the past, a user whose
+first group call follows their events) and changed tickets, invoices, NPS answers and seats.
+A full refresh of the same final data must then match every mart and every incremental
+model row for row (`except` both ways, zero rows).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.python.support.dbt_project_harness import TEST_AS_OF, generate, run_dbt
+from tests.python.support.incremental_scenario import IncrementalScenario
+
+AS_OF = dt.date.fromisoformat(TEST_AS_OF)
+# models only (no data tests, no unit tests: make test runs those); the backtest reads the marts
+BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
+         "--exclude", "path:models/backtest"]
+# columns that record when and from what a row was built, not what it says
+BOOKKEEPING = {"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at"}  # config_hash is compared
+COMPARED_SCHEMAS = ("marts", "data_quality")
+INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_user_account_days",
+                      "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
+                      "intermediate.int_account_health_scores", "intermediate.int_account_health_bands")
+
+
+def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
+    result = run_dbt([*BUILD, *extra, "--vars", f"{{as_of_date: {as_of.isoformat()}}}"], db, target_path=target)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def differences(left: Path, right: Path, relation: str) -> tuple[int, int, list[tuple]]:
+    with duckdb.connect() as con:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        columns = [row[0] for row in con.execute(f"describe l.{relation}").fetchall() if row[0] not in BOOKKEEPING]
+        select = ", ".join(f'"{c}"' for c in columns)
+        only_left = f"select {select} from l.{relation} except all select {select} from r.{relation}"
+        only_right = f"select {select} from r.{relation} except all select {select} from l.{relation}"
+        left_count = con.execute(f"select count(*) from ({only_left})").fetchone()[0]
+        right_count = con.execute(f"select count(*) from ({only_right})").fetchone()[0]
+        sample = con.execute(f"{only_left} limit 3").fetchall() + con.execute(f"{only_right} limit 3").fetchall()
+    return left_count, right_count, sample
+
+
+def relations(db: Path) -> list[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(f"""
+            select table_schema || '.' || table_name from information_schema.tables
+            where table_schema in {COMPARED_SCHEMAS} order by 1
+        """).fetchall()
+    return sorted({row[0] for row in rows} | set(INCREMENTAL_MODELS))
+
+
+@pytest.fixture(scope="module")
+def loaded_day_by_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("incremental")
+    source = base / "source.duckdb"
+    generate(source)
+    incremental = base / "incremental.duckdb"
+    shutil.copyfile(source, incremental)
+    scenario = IncrementalScenario(source, incremental, loaded_through=AS_OF - dt.timedelta(days=2))
+    scenario.start()
+    build(incremental, AS_OF - dt.timedelta(days=2), base / "target")
+
+    scenario.load_day(AS_OF - dt.timedelta(days=1))
+    build(incremental, AS_OF - dt.timedelta(days=1), base / "target")
+
+    scenario.load_day(AS_OF)
+    scenario.load_late_data(AS_OF)
+    scenario.sync_state_tables()
+    build(incremental, AS_OF, base / "target")
+
+    full = base / "full.duckdb"
+    shutil.copyfile(incremental, full)
+    build(full, AS_OF, base / "target", "--full-refresh")
+    return incremental, full
+
+
+def test_incremental_build_equals_full_refresh(loaded_day_by_day: tuple[Path, Path]) -> None:
+    incremental, full = loaded_day_by_day
+    compared = relations(full)
+    assert "marts.account_health" in compared and "marts.account_health_daily" in compared
+    mismatches = {}
+    for relation in compared:
+        only_incremental, only_full, sample = differences(incremental, full, relation)
+        if only_incremental or only_full:
+            mismatches[relation] = (only_incremental, only_full, sample)
+    assert mismatches == {}
+
+
+def test_the_late_data_was_counted(loaded_day_by_day: tuple[Path, Path]) -> None:
+    """The scenario really exercised the lookback: late loads are in, retried ids are not doubled."""
+    incremental, _ = loaded_day_by_day
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        late = con.execute("select count(*) from intermediate.int_events_attributed where event_id like 'late-%'").fetchone()[0]
+        twice = con.execute("select count(*) from intermediate.int_events_attributed where event_id like 'twice-%'").fetchone()[0]
+        withheld = con.execute("""
+            select count(*) from intermediate.int_events_attributed
+            where event_id in (select id from main.src_withheld)
+        """).fetchone()[0]
+        newcomer = con.execute("""
+            select count(*), min(attributed_from_date) from intermediate.int_events_attributed
+            where user_id = 'usr_newcomer'
+        """).fetchone()
+    assert late == 40
+    assert twice == 5
+    assert withheld > 0
+    assert newcomer == (3, AS_OF)
+
+
+def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """New vars on an incremental run: every stored day is recomputed (the configuration hash,
+    score_version and band settings on each row differ), so it equals a full refresh with them."""
+    incremental, full = loaded_day_by_day
+    changed = {"champion_dark_days": 10, "band_hysteresis_points": 5}
+    vars_text = "{" + ", ".join([f"as_of_date: {AS_OF.isoformat()}", *(f"{k}: {v}" for k, v in changed.items())]) + "}"
+    reconfigured, refreshed = tmp_path / "reconfigured.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, reconfigured)
+    shutil.copyfile(full, refreshed)
+    for db, extra in ((reconfigured, []), (refreshed, ["--full-refresh"])):
+        result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
+        assert result.returncode == 0, result.stdout[-4000:]
+    mismatches = {}
+    for relation in relations(refreshed):
+        only_reconfigured, only_refreshed, sample = differences(reconfigured, refreshed, relation)
+        if only_reconfigured or only_refreshed:
+            mismatches[relation] = (only_reconfigured, only_refreshed, sample)
+    assert mismatches == {}
+    # and the change did move something, so the comparison is not between two unchanged builds
+    assert differences(incremental, reconfigured, "marts.account_health_daily")[0] > 0
+
+
+def create_other_loader_schemas(db: Path) -> dict[str, str]:
+    """Schemas of a second loader beside the first, with different data in every table: a third
+    of the events (over all history, so most lie outside the lookback window), users' groups
+    and traits as they are, one account fewer and other seats, half the tickets, NPS answers and
+    invoices. Returns the *_schema vars that point at them."""
+    with duckdb.connect(str(db)) as con:
+        for schema in ("rudder", "rudder_crm", "rudder_support", "rudder_surveys", "rudder_billing"):
+            con.execute(f"create schema {schema}")
+        con.execute("create table rudder.tracks as select * from segment.tracks where hash(id) % 3 = 0")
+        con.execute("create table rudder.identifies as select * from segment.identifies")
+        con.execute("create table rudder.groups as select * from segment.groups")
+        con.execute("""
+            create table rudder_crm.accounts as
+            select * replace (seats * 2 as seats) from crm.accounts
+            where account_id <> (select min(account_id) from crm.accounts)
+        """)
+        con.execute("create table rudder_support.tickets as select * from support.tickets where hash(ticket_id) % 2 = 0")
+        con.execute("create table rudder_surveys.nps_responses as "
+                    "select * from surveys.nps_responses where hash(response_id) % 2 = 0")
+        con.execute("create table rudder_billing.invoices as select * from billing.invoices where hash(invoice_id) % 2 = 0")
+    return {"segment_schema": "rudder", "crm_schema": "rudder_crm", "support_schema": "rudder_support",
+            "surveys_schema": "rudder_surveys", "billing_schema": "rudder_billing"}
+
+
+def test_switching_source_schemas_rebuilds_from_the_new_ones(loaded_day_by_day: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    """The *_schema vars now name another loader's schemas on an existing warehouse: the
+    incremental build must equal a full refresh of the new schemas (not keep the old schema's
+    events beside the last days of the new one), and no data-quality count is negative."""
+    incremental, _ = loaded_day_by_day
+    switched, refreshed = tmp_path / "switched.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, switched)
+    schema_vars = create_other_loader_schemas(switched)
+    shutil.copyfile(switched, refreshed)
+    vars_text = "{" + ", ".join([f"as_of_date: {AS_OF.isoformat()}", *(f"{k}: {v}" for k, v in schema_vars.items())]) + "}"
+    for db, extra in ((switched, []), (refreshed, ["--full-refresh"])):
+        result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
+        assert result.returncode == 0, result.stdout[-4000:]
+    mismatches = {}
+    for relation in relations(refreshed):
+        only_switched, only_refreshed, sample = differences(switched, refreshed, relation)
+        if only_switched or only_refreshed:
+            mismatches[relation] = (only_switched, only_refreshed, sample)
+    assert mismatches == {}
+    with duckdb.connect(str(switched), read_only=True) as con:
+        negative = con.execute("select kind, row_count from data_quality.data_quality_issues where row_count < 0").fetchall()
+        kept = con.execute("select count(*) from intermediate.int_events_attributed").fetchone()[0]
+        loaded = con.execute("select count(distinct id) from rudder.tracks where timestamp is not null").fetchone()[0]
+    assert negative == []
+    assert kept == loaded
+    # the new schemas really hold other data, so the comparison is not between two unchanged builds
+    assert differences(incremental, switched, "marts.account_health")[0] > 0

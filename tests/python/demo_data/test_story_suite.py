@@ -1,0 +1,76 @@
+"""The story suite (issue 15): the generator's accounts, the AUC it reports, and the early-warning
+figures of the small suite, asserted with a margin.
+
+The small suite (13 stories x 5 accounts, up to 200 users, 300 days) is generated and built with
+dbt into a temporary warehouse; the figures are read from its account_health_daily. The floors
+below are above what the defaults before issue 15 reached on the same suite (52 % warned 28 days
+ahead, 28 % 42 days ahead, AUC after onset 0.827), so they fail on those defaults; the defaults of
+issue 15 reach 80 %, 64 %, 0.886, with 6.4 % of fine account-days yellow or red and 0.5 % red."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from customer_health.demo_data import warehouse
+from customer_health.story_suite import cli
+from customer_health.story_suite.report import Summary, auc
+from customer_health.story_suite.stories import CHURN_STORIES, FINE_STORIES
+
+
+def test_auc_counts_ties_half() -> None:
+    # positives 1, 3; negatives 2, 3, 4: pairs (1<2,1<3,1<4) = 3, (3<4) = 1, (3=3) = 0.5 -> 4.5 / 6
+    assert auc(np.array([1, 3]), np.array([2, 3, 4])) == pytest.approx(0.75)
+    assert auc(np.array([5]), np.array([1, 2])) == 0.0
+    assert auc(np.array([]), np.array([1])) is None
+
+
+@pytest.fixture(scope="module")
+def small_suite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary]:
+    db = tmp_path_factory.mktemp("story_suite") / "suite.duckdb"
+    args = argparse.Namespace(db=db, small=True, accounts_per_story=None, seed=15, report_only=False,
+                              docs=None, no_docs=True)
+    _text, summary = cli.run_suite(args)
+    return db, summary
+
+
+def test_generator_writes_the_demo_schema_and_every_story(small_suite: tuple[Path, Summary]) -> None:
+    db, _summary = small_suite
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table, columns in warehouse.SOURCE_TABLES.items():
+            schema, name = table.split(".")
+            found = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [schema, name]).fetchall()]
+            assert found == [c[0] for c in columns], table
+        rows = con.execute("select story, is_churn_story, count(*), min(users), "
+                           "count(*) filter (where is_churn_story and not (contract_start_date <= decline_onset_date "
+                           "and decline_onset_date < churned_at)) "
+                           "from story_meta.account_stories group by all").fetchall()
+        assert {r[0] for r in rows} == set(CHURN_STORIES) | set(FINE_STORIES)
+        for story, is_churn, count, min_users, bad_dates in rows:
+            assert is_churn == (story in CHURN_STORIES)
+            assert count == 5 and min_users >= 2 and bad_dates == 0, story
+        # fine stories never churn; every churner's churn date is in the CRM
+        assert con.execute("select count(*) from story_meta.account_stories as m join crm.accounts as a "
+                           "using (account_id) where a.churned_at is distinct from m.churned_at").fetchall()[0][0] == 0
+    finally:
+        con.close()
+
+
+def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) -> None:
+    _db, s = small_suite
+    # the issue's targets that hold, with a margin
+    assert s.fine_warned_days <= 0.08, f"fine account-days yellow or red: {s.fine_warned_days:.1%}"
+    assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
+    assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
+    # 28 days ahead and the AUC stay below the issue's targets (85 %, 0.90; see docs/story_suite.md),
+    # but well above the defaults before issue 15 (52 %, 28 %, 0.827): regression floors, not the goal
+    assert s.target_churners == 25
+    assert s.warned_28 >= 0.75, f"warned 28 days ahead: {s.warned_28:.0%}"
+    assert s.warned_42 >= 0.56, f"warned 42 days ahead: {s.warned_42:.0%}"
+    assert s.auc >= 0.87, f"AUC after onset {s.auc:.3f}"
