@@ -1,7 +1,6 @@
 -- One row per current customer on D: the explainable health score, what drives it, why
 -- it moved, and the segments a CS team works by.
 {{ config(contract={'enforced': true}) }}
-{%- set low = var('adoption_low_pct') %}
 with
 
 customers as (
@@ -79,69 +78,39 @@ missing_milestones as (
 
 ),
 
--- drivers: the components that cost the most points today, each with its facts
+-- drivers: the components that cost the most points today, each with its facts (the
+-- sentence from seeds/health_components.csv, the account's list, the points lost)
+component_lists as (
+
+    select
+        account_id,
+        'feature_adoption' as component,
+        unused_feature_list as item_list
+    from unused_features
+    union all
+    select
+        account_id,
+        'activation' as component,
+        missing_milestone_list as item_list
+    from missing_milestones
+
+),
+
 component_facts as (
 
     select
         components.account_id,
         components.component,
         components.max_points - components.points as points_lost,
-        case components.component
-            when 'engagement'
-                then
-                    'Light use per seat: ' || components.raw_value_text || components.raw_value_unit
-                    || ' (healthy: ' || cast({{ var('engagement_seat_target_points') }} as {{ dbt.type_string() }})
-                    || ' or more)'
-            when 'engagement_trend'
-                then 'Activity in the last 30 days down to ' || components.raw_value_text || ' of the 30 days before'
-            when 'engagement_vs_baseline'
-                then 'Activity down to ' || components.raw_value_text || components.raw_value_unit
-            when 'silent_users'
-                then
-                    components.raw_value_text || ' of the last 60 days'' activity came from users silent for '
-                    || cast({{ var('champion_dark_days') }} as {{ dbt.type_string() }}) || '+ days'
-            when 'usage_frequency'
-                then
-                    'Used on only ' || cast(today.active_days_pct as {{ dbt.type_string() }})
-                    || '% of the last 28 days'
-            when 'feature_adoption'
-                then
-                    'Uses ' || cast(today.feature_adoption_pct as {{ dbt.type_string() }}) || '% of key features'
-                    || case when today.feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end
-                    || coalesce(': ' || unused_features.unused_feature_list || ' unused for 30 days', '')
-            when 'activation'
-                then
-                    'Onboarding ' || cast(today.activation_pct as {{ dbt.type_string() }}) || '% complete'
-                    || coalesce(': missing ' || missing_milestones.missing_milestone_list, '')
-            when 'seat_utilisation'
-                then
-                    'Only ' || cast(today.active_users_30d as {{ dbt.type_string() }}) || ' of '
-                    || cast(today.licensed_seats as {{ dbt.type_string() }}) || ' licensed seats used in 30 days ('
-                    || cast(today.active_user_pct as {{ dbt.type_string() }}) || '%)'
-            when 'recency'
-                then case
-                    when today.days_since_last_active is null then 'No real use of the product yet'
-                    else 'No real use of the product for ' || cast(today.days_since_last_active as {{ dbt.type_string() }}) || ' days'
-                end
-            when 'tenure' then 'New customer: ' || cast(today.tenure_days as {{ dbt.type_string() }}) || ' days'
-            when 'support'
-                then
-                    cast(today.count_open_urgent_tickets as {{ dbt.type_string() }}) || ' high/urgent tickets open, '
-                    || cast(today.count_bad_csat_90d as {{ dbt.type_string() }}) || ' rated bad in 90 days'
-            when 'sentiment'
-                then
-                    'Latest NPS answer ' || cast(today.latest_nps_score as {{ dbt.type_string() }}) || ' of 10'
-                    || case when today.latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (a detractor)' else '' end
-            when 'billing' then cast(today.count_overdue_invoices as {{ dbt.type_string() }}) || ' invoices overdue'
-        end || ' (-' || cast(cast(round(components.max_points - components.points) as integer) as {{ dbt.type_string() }})
+        components.driver_text
+        || coalesce(replace(components.driver_list_template, '{list}', component_lists.item_list), '')
+        || ' (-' || cast(cast(round(components.max_points - components.points) as integer) as {{ dbt.type_string() }})
         || ' points)' as fact
     from components
-    inner join today
-        on components.account_id = today.account_id
-    left join unused_features
-        on components.account_id = unused_features.account_id
-    left join missing_milestones
-        on components.account_id = missing_milestones.account_id
+    left join component_lists
+        on
+            components.account_id = component_lists.account_id
+            and components.component = component_lists.component
     where components.as_of_date = {{ as_of_date() }} and components.is_available
 
 ),
@@ -171,7 +140,7 @@ not_scored as (
 
     select
         account_id,
-        {{ dbt.listagg(component_label('component'), "', '", 'order by component') }} as not_scored_list
+        {{ dbt.listagg('label', "', '", 'order by component') }} as not_scored_list
     from components
     where as_of_date = {{ as_of_date() }} and not is_available
     group by account_id
@@ -186,7 +155,7 @@ component_changes as (
         now_c.component,
         now_c.points - before_c.points as delta_points,
         -- 'engagement trend 111.5% → 73.6% of the previous 30 days' activity (-6)': the unit once
-        {{ component_label('now_c.component') }} || ' ' || coalesce(before_c.raw_value_text, 'n/a') || ' → '
+        now_c.label || ' ' || coalesce(before_c.raw_value_text, 'n/a') || ' → '
         || coalesce(now_c.raw_value_text, 'n/a') || now_c.raw_value_unit
         || ' (' || {{ signed_number('now_c.points - before_c.points') }} || ')' as change_text
     from components as now_c

@@ -1,6 +1,6 @@
 -- Every point of movement is attributed: for each account with a score 7 days ago, the
 -- per-component changes in points add up exactly to score_change_7d.
-{%- set components = health_components() %}
+{%- set components = health_component_names(ref('health_components')) %}
 with
 
 health as (

@@ -1,6 +1,6 @@
 -- Every point of the score belongs to a named component: on every history row the
 -- component points add up exactly to health_score.
-{%- set components = health_components() %}
+{%- set components = health_component_names(ref('health_components')) %}
 select
     account_id,
     as_of_date,
