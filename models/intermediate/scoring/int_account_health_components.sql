@@ -5,7 +5,7 @@
 -- texts from int_account_health_component_scores; the label, unit and sentence templates
 -- from seeds/health_components.csv. driver_text is the component's driver sentence (the
 -- mart adds the lists of unused features or missing milestones and the points lost).
-{{ config(materialized=long_view_materialization()) }}
+{{ config(materialized='ephemeral') }}
 {%- set components = health_component_names(ref('health_components')) %}
 with
 
