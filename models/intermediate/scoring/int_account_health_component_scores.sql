@@ -52,9 +52,13 @@ components as (
         coalesce(sum_points_prior_30d > 0, false),
         cast(case
             when sum_points_prior_30d > 0
-                then greatest(0.0, least(100.0,
-                    100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
-                ))
+                then greatest(
+                    0.0,
+                    least(
+                        100.0,
+                        100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
+                    )
+                )
         end as decimal(38, 10))
     from inputs
 
@@ -69,10 +73,14 @@ components as (
         coalesce(sum_points_baseline > 0, false),
         cast(case
             when sum_points_baseline > 0
-                then greatest(0.0, least(100.0,
-                    100.0 * (baseline_ratio_pct - {{ baseline_zero }})
-                    / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
-                ))
+                then greatest(
+                    0.0,
+                    least(
+                        100.0,
+                        100.0 * (baseline_ratio_pct - {{ baseline_zero }})
+                        / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
+                    )
+                )
         end as decimal(38, 10))
     from inputs
 
@@ -157,9 +165,10 @@ components as (
         true,
         cast(case
             when days_since_last_active is null then 0.0
-            else greatest(0.0, least(100.0,
-                100.0 * ({{ recency_zero }} - days_since_last_active) / ({{ recency_zero }} - 1)
-            ))
+            else greatest(
+                0.0,
+                least(100.0, 100.0 * ({{ recency_zero }} - days_since_last_active) / ({{ recency_zero }} - 1))
+            )
         end as decimal(38, 10))
     from inputs
 
@@ -186,9 +195,12 @@ components as (
         has_tickets,
         cast(case
             when has_tickets
-                then greatest(0.0, 100.0
+                then greatest(
+                    0.0,
+                    100.0
                     - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
-                    - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d)
+                    - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
+                )
         end as decimal(38, 10))
     from inputs
 

@@ -36,8 +36,8 @@ texts as (
 
     select
         component,
-        cast(label as {{ dbt.type_string() }}) as label,
-        cast(' ' || {{ render_component_text('unit') }} as {{ dbt.type_string() }}) as unit,
+        cast(label as {{ dbt.type_string() }}) as component_label,
+        cast(' ' || {{ render_component_text('unit') }} as {{ dbt.type_string() }}) as unit_phrase,
         {{ render_component_text('driver_template') }} as driver_template,
         cast(driver_list_template as {{ dbt.type_string() }}) as driver_list_template
     from {{ ref('health_components') }}
@@ -95,8 +95,8 @@ joined as (
         stored.max_points,
         stored.points,
         stored.health_score,
-        texts.label,
-        texts.unit,
+        texts.component_label,
+        texts.unit_phrase,
         texts.driver_template,
         texts.driver_list_template
     from stored
@@ -132,7 +132,7 @@ with_unit as (
 
     select
         *,
-        replace(driver_step_1, '{unit}', unit) as driver_step_2
+        replace(driver_step_1, '{unit}', unit_phrase) as driver_step_2
     from with_value
 
 ),
@@ -170,14 +170,14 @@ final as (
         component,
         raw_value,
         value_text as raw_value_text,
-        unit as raw_value_unit,
+        unit_phrase as raw_value_unit,
         is_available,
         component_score,
         weight,
         max_points,
         points,
         health_score,
-        label,
+        component_label,
         cast(driver_text as {{ dbt.type_string() }}) as driver_text,
         driver_list_template
     from with_note

@@ -99,7 +99,7 @@ not_scored as (
 
     select
         account_id,
-        {{ dbt.listagg('label', "', '", 'order by component') }} as not_scored_list
+        {{ dbt.listagg('component_label', "', '", 'order by component') }} as not_scored_list
     from components
     where as_of_date = {{ as_of_date() }} and not is_available
     group by account_id
@@ -114,7 +114,7 @@ component_changes as (
         now_c.component,
         now_c.points - before_c.points as delta_points,
         -- 'engagement trend 111.5% → 73.6% of the previous 30 days' activity (-6)': the unit once
-        now_c.label || ' ' || coalesce(before_c.raw_value_text, 'n/a') || ' → '
+        now_c.component_label || ' ' || coalesce(before_c.raw_value_text, 'n/a') || ' → '
         || coalesce(now_c.raw_value_text, 'n/a') || now_c.raw_value_unit
         || ' (' || {{ signed_number('now_c.points - before_c.points') }} || ')' as change_text
     from components as now_c

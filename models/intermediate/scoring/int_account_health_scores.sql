@@ -1,14 +1,12 @@
--- One row per account and day of the daily series (the published history and the burn-in
--- days before it): the health score, per component its 0..100 score, whole points and
--- maximum points, and the inputs it was computed from. A row depends only on its own day's
--- inputs and the configuration. The components and their curves are in
--- int_account_health_component_scores; here they are weighted and turned into points:
--- a component without data is left out and its weight spread over the available ones, and
--- whole points are allocated by largest remainder, so they add up exactly to the score and
--- every point of movement belongs to a named component (weighted sums are decimal: exact on
--- every engine). int_account_health_bands adds the band; account_health_daily publishes both.
--- Incremental: per account, the days from the first one whose inputs changed (or not built
--- yet; all when the configuration changed); days no longer in the inputs are deleted first.
+-- One row per account and day of the daily series (history and burn-in): the health score,
+-- per component its 0..100 score, whole points and maximum points, and the inputs it was
+-- computed from (a row depends only on its own day's inputs and the configuration). The
+-- curves are in int_account_health_component_scores; here components are weighted: one
+-- without data is left out and its weight spread over the rest, and whole points go by
+-- largest remainder, so they add up exactly to the score (weighted sums are decimal: exact
+-- on every engine). Incremental: per account, the days from the first one whose inputs
+-- changed (or not built yet; all when the configuration changed); days no longer in the
+-- inputs are deleted first. int_account_health_bands adds the band.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -40,8 +38,7 @@ component_scores as (
 
 ),
 
--- the weights of each scorecard (an empty scorecard is the established one)
-weights as (
+weights as (  -- per scorecard; an empty scorecard is the established one
 
     select
         coalesce(scorecard, 'established') as scorecard,
@@ -110,6 +107,12 @@ config_version as (
     ),
 {%- endif %}
 
+has_onboarding as (
+
+    select max(case when scorecard = 'onboarding' then 1 else 0 end) as flag from weights
+
+),
+
 -- the scorecard of each day: onboarding while younger than onboarding_days (if the seed has one)
 scorecards as (
 
@@ -121,9 +124,7 @@ scorecards as (
             else 'established'
         end as scorecard
     from batch_inputs
-    cross join (
-        select max(case when scorecard = 'onboarding' then 1 else 0 end) as flag from weights
-    ) as has_onboarding
+    cross join has_onboarding
 
 ),
 
@@ -201,20 +202,19 @@ points as (
 
 ),
 
--- one row per account and day, a column per component (in the order of seeds/health_components.csv)
+-- a row per account and day, columns per component (in the order of seeds/health_components.csv)
 scores as (
 
     select
         account_id,
         as_of_date,
         max(scorecard) as scorecard,
-        max(health_score) as health_score,
         {%- for c in components %}
             max(case when component = '{{ c }}' then component_score end) as component_score_{{ c }},
             max(case when component = '{{ c }}' then points end) as points_{{ c }},
-            max(case when component = '{{ c }}' then max_points end) as max_points_{{ c }}
-            {%- if not loop.last %},{% endif %}
+            max(case when component = '{{ c }}' then max_points end) as max_points_{{ c }},
         {%- endfor %}
+        max(health_score) as health_score
     from points
     group by account_id, as_of_date
 

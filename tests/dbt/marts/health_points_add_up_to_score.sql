@@ -5,6 +5,6 @@ select
     account_id,
     as_of_date,
     health_score,
-    {% for c in components %}points_{{ c }}{% if not loop.last %} + {% endif %}{% endfor %} as sum_of_points
+    {% for c in components %}points_{{ c }} + {% endfor %}0 as sum_of_points
 from {{ ref('account_health_daily') }}
-where health_score <> {% for c in components %}points_{{ c }}{% if not loop.last %} + {% endif %}{% endfor %}
+where health_score <> {% for c in components %}points_{{ c }} + {% endfor %}0
