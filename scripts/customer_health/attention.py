@@ -1,5 +1,8 @@
 """Print the accounts that need attention today, ranked by priority (severity x ARR).
 
+The ranking is marts.account_health.attention_rank (defined once, in dbt); this script only
+reads it.
+
 Reads the marts built by `dbt build` (account_health, health_alerts) from the warehouse
 (the DuckDB file, or PostgreSQL with --warehouse-dsn) and prints a readable table, the
 last step of `make demo`.
@@ -55,8 +58,8 @@ select
     coalesce(alerts.severity_rank, 1) * health.arr as priority
 from marts.account_health as health
 left join alerts on health.account_id = alerts.account_id
-where alerts.account_id is not null or health.is_at_risk
-order by priority desc, health.health_score, health.account_id
+where health.attention_rank is not null
+order by health.attention_rank
 limit %s
 """
 

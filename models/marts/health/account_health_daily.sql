@@ -4,7 +4,7 @@
 -- incrementally (new days, and the days late data changed); this view publishes the
 -- history window of them.
 {{ config(materialized='view', contract={'enforced': true}) }}
-{%- set components = health_components() %}
+{%- set components = health_component_names(ref('health_components')) %}
 with
 
 scores as (

@@ -4,8 +4,8 @@ Once a week (`portfolio_weekday`) it opens with a portfolio section from portfol
 and renewal_forecast: trailing NRR and GRR, and the ARR renewing in the next 90 days with the
 part at risk.
 
-Ranked: "Address first" (the most severe slipping accounts, then by ARR), the other
-slipping accounts, then accounts ready to expand; each with what changed, why it matters
+Ranked: "Address first" (the top of account_health.attention_rank: severity x ARR), the
+other slipping accounts in that order, then accounts ready to expand; each with what changed, why it matters
 and what to do. Stays inside Slack's limits: at most `max_blocks` blocks, at most
 `max_section_chars` characters per section text, `max_header_chars` for the header.
 """
@@ -98,10 +98,9 @@ class AccountAlerts:
         return any(a.get("alert_type") != EXPANSION for a in self.alerts)
 
     def rank_key(self) -> tuple[Any, ...]:
-        worst = min(SEVERITY_RANK.get(str(a.get("severity")), 3) for a in self.alerts)
-        arr = float(self.health.get("arr") or 0)
-        change = self.health.get("score_change_7d")
-        return worst, -arr, change if change is not None else 0, self.account_id
+        """account_health.attention_rank (severity x ARR, defined once in dbt); unranked last."""
+        rank = self.health.get("attention_rank")
+        return rank is None, rank if rank is not None else 0, self.account_id
 
 
 def escape(text: Any) -> str:
@@ -193,7 +192,7 @@ def build_digest(items: list[AccountAlerts], as_of: dt.date | None, settings: Di
         (":rocket: *Ready to expand*", expanding),
     ]
     blocks: list[dict[str, Any]] = [header, *portfolio_blocks, _context(
-        f"{len(slipping)} slipping, {len(expanding)} ready to expand. Ranked by severity, then ARR.")]
+        f"{len(slipping)} slipping, {len(expanding)} ready to expand. Ranked by severity x ARR.")]
     budget = settings.max_blocks - 1          # keep one block for "and N more"
     left_out = 0
     for title, group in groups:

@@ -1,6 +1,6 @@
 -- Every point of movement is attributed: for each account with a score 7 days ago, the
 -- per-component changes in points add up exactly to score_change_7d.
-{%- set components = health_components() %}
+{%- set components = health_component_names(ref('health_components')) %}
 with
 
 health as (
@@ -19,7 +19,7 @@ daily as (
 select
     health.account_id,
     health.score_change_7d,
-    {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}){% if not loop.last %} + {% endif %}{% endfor %}
+    {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}) + {% endfor %}0
         as sum_of_contributions
 from health
 inner join daily as today
@@ -30,4 +30,4 @@ inner join daily as week_ago
         and week_ago.as_of_date = {{ date_add_days('health.as_of_date', -7) }}
 where
     health.score_change_7d
-    <> {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}){% if not loop.last %} + {% endif %}{% endfor %}
+    <> {% for c in components %}(today.points_{{ c }} - week_ago.points_{{ c }}) + {% endfor %}0

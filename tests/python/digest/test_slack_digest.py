@@ -27,6 +27,18 @@ def alerts_for(rows: list[dict[str, Any]], long_text: bool = False) -> list[dict
                 "why_it_matters": "Renewal is close and usage is the best early signal.",
                 "what_to_do": "Book a call with the champion this week.",
             })
+    # account_health.attention_rank as dbt computes it: accounts with an alert other than
+    # expansion_ready (or at risk) by worst severity rank x ARR, then the lower score
+    severity_rank = {"high": 3, "medium": 2, "low": 1}
+    worst: dict[str, int] = {}
+    for alert in alerts:
+        if alert["alert_type"] != "expansion_ready":
+            worst[alert["account_id"]] = max(worst.get(alert["account_id"], 1), severity_rank[alert["severity"]])
+    needing = [row for row in rows if row["account_id"] in worst or row["is_at_risk"]]
+    needing.sort(key=lambda row: (-worst.get(row["account_id"], 1) * float(row["arr"] or 0), row["health_score"],
+                                  row["account_id"]))
+    for rank, row in enumerate(needing, start=1):
+        row["attention_rank"] = rank
     # An older alert that must not show up in today's digest.
     alerts.append({"alert_id": "old", "account_id": rows[0]["account_id"], "alert_date": AS_OF.replace(day=1, month=1),
                    "alert_type": "score_drop", "severity": "high", "what_changed": "OLD ALERT",

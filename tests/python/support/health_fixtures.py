@@ -19,7 +19,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 ]
 HEALTH_EXTRA_COLUMNS: list[tuple[str, str]] = [
     ("plan", "VARCHAR"), ("region", "VARCHAR"), ("industry", "VARCHAR"), ("score_change_28d", "INTEGER"),
-    ("days_since_last_active", "INTEGER"), ("engagement_score", "INTEGER"),
+    ("days_since_last_active", "INTEGER"), ("engagement_score", "INTEGER"), ("attention_rank", "INTEGER"),
 ]
 ALERT_COLUMNS: list[tuple[str, str]] = [
     ("alert_id", "VARCHAR"), ("account_id", "VARCHAR"), ("alert_date", "DATE"), ("alert_type", "VARCHAR"),

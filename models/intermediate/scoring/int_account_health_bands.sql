@@ -13,11 +13,10 @@
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_rows_outside(
-        'select account_id, as_of_date from ' ~ ref('int_customer_days') ~ ' where as_of_date >= ' ~ history_start_date(),
+        'select account_id, as_of_date from ' ~ ref('int_account_health_scores') ~ ' where as_of_date >= ' ~ history_start_date(),
         ['account_id', 'as_of_date']
     ) }}"
 ) }}
--- depends_on: {{ ref('int_customer_days') }}
 {%- set green = var('band_green_min_score') %}
 {%- set red = var('band_red_below_score') %}
 {%- set margin = var('band_hysteresis_points') %}
@@ -54,7 +53,7 @@ scores as (
         select
             account_id,
             as_of_date
-        from {{ ref('int_customer_days') }}
+        from scores
         where as_of_date >= {{ history_start_date() }}
 
     ),
