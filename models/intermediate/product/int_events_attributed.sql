@@ -11,7 +11,7 @@
 -- wins), and every event of a user whose group calls were loaded in that time (their
 -- attribution can move). Rows are replaced by event_id. The run starts over (every row
 -- deleted, every load read) when the source tables changed (config_hash, see
--- macros/source_identity.sql) or the source lost rows this table was built from.
+-- macros/incremental/source_identity.sql) or the source lost rows this table was built from.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',

@@ -1,7 +1,7 @@
 -- One row per account, user and UTC day with any event counted on D (for every account
 -- events name, known to the CRM or not: the models that read this keep the CRM's): the
 -- grain every active-user, engagement and frequency metric is built from.
--- Incremental (see macros/account_day_scope.sql): each run rebuilds, per account, the days
+-- Incremental (see macros/incremental/account_day_scope.sql): each run rebuilds, per account, the days
 -- from the first one that can have changed and keeps the earlier ones.
 {{ config(
     materialized=incremental_materialization(),

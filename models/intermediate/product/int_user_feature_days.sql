@@ -2,7 +2,7 @@
 -- counted on D that is mapped to that feature (meaningful or not: feature use is not the
 -- same as "active"), for every account events name (the models that read this keep the
 -- CRM's).
--- Incremental like int_user_account_days (see macros/account_day_scope.sql).
+-- Incremental like int_user_account_days (see macros/incremental/account_day_scope.sql).
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',

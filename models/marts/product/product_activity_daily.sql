@@ -1,7 +1,7 @@
 -- One row per day of the history window: product-wide DAU, WAU and MAU (distinct users
 -- with a meaningful event in the trailing 1, 7 and 30 days), active accounts over the same
 -- windows, and stickiness (DAU / MAU). Counts every attributed event of a CRM account.
--- Incremental (see macros/account_day_scope.sql): each run rebuilds the days from the first
+-- Incremental (see macros/incremental/account_day_scope.sql): each run rebuilds the days from the first
 -- one that can have changed (a new day, or the earliest day of any account's changed
 -- events) and keeps the earlier ones; a new CRM account list or catalog rebuilds all.
 {{ config(

@@ -21,16 +21,10 @@
     {{ return(date_add_days(as_of_date(), 1 - var('history_days') - history_burn_in_days())) }}
 {% endmacro %}
 
-{% macro row_fingerprint(columns) %}
-    {#- One text value naming every column's value, nulls included, for change detection. -#}
-    {%- set parts = [] -%}
-    {%- for column in columns -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')") -%}
-    {%- endfor -%}
-    {{ parts | join(" || '|' || ") }}
-{%- endmacro %}
-
-{% macro fingerprint_agg(text_column) %}
-    {#- An order-independent hash of a group's row fingerprints. -#}
-    {{ dbt.hash(dbt.listagg(text_column, "';'", 'order by ' ~ text_column)) }}
+{% macro history_days_sql() %}
+    {#- One row per day of the published history: D - history_days + 1 .. D. -#}
+    select cast(date_day as date) as activity_date
+    from (
+        {{ dbt.date_spine(datepart='day', start_date=history_start_date(), end_date=date_add_days(as_of_date(), 1)) }}
+    ) as spine
 {%- endmacro %}

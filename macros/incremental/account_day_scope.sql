@@ -176,30 +176,3 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
-
-{% macro catalog_config_hash_sql() %}
-    {#- A hash of the event catalog and of the source tables read: when the catalog changes,
-        every event weighs differently; when a *_schema var names other tables, every row
-        comes from other data (source_identity()). -#}
-    select {{ fingerprint_agg('row_text') }} as config_part
-    from (
-        select {{ row_fingerprint(['event', 'feature', 'weight', 'is_meaningful']) }} as row_text
-        from {{ ref('event_catalog') }}
-        union all
-        select {{ source_identity_literal() }}
-    ) as catalog_rows
-{%- endmacro %}
-
-{% macro crm_accounts_hash_sql() %}
-    {#- A hash of the CRM's account ids: which accounts' events count. -#}
-    select {{ fingerprint_agg('account_id') }} as config_part
-    from (select distinct cast(account_id as {{ dbt.type_string() }}) as account_id from {{ ref('stg_crm__accounts') }}) as crm_accounts
-{%- endmacro %}
-
-{% macro history_days_sql() %}
-    {#- One row per day of the published history: D - history_days + 1 .. D. -#}
-    select cast(date_day as date) as activity_date
-    from (
-        {{ dbt.date_spine(datepart='day', start_date=history_start_date(), end_date=date_add_days(as_of_date(), 1)) }}
-    ) as spine
-{%- endmacro %}
