@@ -17,10 +17,14 @@
     or as_of_date moving back rebuilds all.
 -#}
 
-{% macro account_day_state(config_hash_sql) %}
+{% macro account_day_state(config_hash_sql, inputs) %}
     {#- What the table was built from, read before the run changes it: a dict with
-        full (rebuild everything), cutoff and previous_as_of (SQL literals). -#}
-    {%- set state = {'full': true, 'cutoff': none, 'previous_as_of': none} -%}
+        full (rebuild everything), cutoff and previous_as_of (SQL literals), the SQL of the
+        configuration's hash, and the model's input relations (`inputs`: tracks, groups and
+        events, the model's own ref()s of stg_segment__tracks, stg_segment__groups and
+        int_events_attributed), which the macros below read. -#}
+    {%- set state = {'full': true, 'cutoff': none, 'previous_as_of': none, 'config_hash_sql': config_hash_sql} -%}
+    {%- do state.update(inputs) -%}
     {%- if not execute or not is_incremental() -%}
         {{ return(state) }}
     {%- endif -%}
@@ -62,19 +66,19 @@
         select
             loads.context_account_id as account_id,
             cast(loads.event_at as date) as from_date
-        from {{ ref('stg_segment__tracks') }} as loads
+        from {{ state.tracks }} as loads
         where {{ loaded_since(state.cutoff) }} and loads.context_account_id is not null
 
         union all
         select
             user_accounts.account_id,
             cast(loads.event_at as date)
-        from {{ ref('stg_segment__tracks') }} as loads
+        from {{ state.tracks }} as loads
         inner join (
             select distinct
                 user_id,
                 account_id
-            from {{ ref('stg_segment__groups') }}
+            from {{ state.groups }}
         ) as user_accounts
             on loads.user_id = user_accounts.user_id
         where {{ loaded_since(state.cutoff) }} and loads.context_account_id is null
@@ -85,19 +89,19 @@
         select
             user_accounts.account_id,
             events.event_date
-        from {{ ref('int_events_attributed') }} as events
+        from {{ state.events }} as events
         inner join (
             select
                 regrouped.user_id,
                 min(case when regrouped.grouped_at > first_calls.first_grouped_at then regrouped.grouped_at end)
                     as moved_from_at,
                 max(case when regrouped.grouped_at <= first_calls.first_grouped_at then 1 else 0 end) as is_first_call
-            from {{ ref('stg_segment__groups') }} as regrouped
+            from {{ state.groups }} as regrouped
             inner join (
                 select
                     user_id,
                     min(grouped_at) as first_grouped_at
-                from {{ ref('stg_segment__groups') }}
+                from {{ state.groups }}
                 group by user_id
             ) as first_calls
                 on regrouped.user_id = first_calls.user_id
@@ -109,7 +113,7 @@
             select distinct
                 user_id,
                 account_id
-            from {{ ref('stg_segment__groups') }}
+            from {{ state.groups }}
         ) as user_accounts
             on events.user_id = user_accounts.user_id
         where
@@ -120,7 +124,7 @@
         select
             events.account_id,
             events.event_date
-        from {{ ref('int_events_attributed') }} as events
+        from {{ state.events }} as events
         where
             events.attributed_from_date > {{ state.previous_as_of }}
             and events.attributed_from_date <= {{ as_of_date() }}
@@ -131,15 +135,15 @@
     group by account_id
 {%- endmacro %}
 
-{% macro account_day_bookkeeping_columns() %}
+{% macro account_day_bookkeeping_columns(state) %}
     {#- What an account-day row was built from, read back by account_day_state(): the
-        latest load in int_events_attributed, the as-of date and the catalog's hash. -#}
+        latest load in int_events_attributed, the as-of date and the configuration's hash. -#}
         cast(
-            {{ latest_value_sql(ref('int_events_attributed'), 'received_at') }}
+            {{ latest_value_sql(state.events, 'received_at') }}
             as {{ dbt.type_timestamp() }}
         ) as source_received_at,
         {{ as_of_date() }} as built_as_of_date,
-        cast(({{ catalog_config_hash_sql() }}) as {{ dbt.type_string() }}) as config_hash
+        cast(({{ state.config_hash_sql }}) as {{ dbt.type_string() }}) as config_hash
 {%- endmacro %}
 
 {% macro account_day_events_sql(state) %}
@@ -152,14 +156,12 @@
         events.user_id,
         events.event_name,
         events.event_date
-    from {{ ref('int_events_attributed') }} as events
+    from {{ state.events }} as events
     {%- if not state.full %}
     inner join ({{ account_day_changes_sql(state) }}) as changes
         on changes.account_id = events.account_id and events.event_date >= changes.from_date
     {%- endif %}
-    where
-        events.user_id is not null
-        and events.attributed_from_date <= {{ as_of_date() }}
+    where {{ counts_on_as_of_date('events') }}
 {%- endmacro %}
 
 {% macro account_day_delete_sql(state, date_column) %}

@@ -27,12 +27,13 @@
     '{{ ("sources|" ~ source_identity()) | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro events_rebuild_reason() %}
+{% macro events_rebuild_reason(tracks) %}
     {#- For int_events_attributed on an incremental run: why it must be rebuilt from scratch,
         or none. Reasons: it was built from other source tables (its config_hash), or it
         holds more events than the source has loadable rows, so rows it was built from
         were deleted or rewritten (kept as they are, they would make the duplicate count
-        negative). Read before the run changes the table. -#}
+        negative). Read before the run changes the table. `tracks`: the model's ref() of
+        stg_segment__tracks. -#}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
@@ -47,7 +48,7 @@
         "select (select built.config_hash from " ~ this ~ " as built limit 1), "
         ~ "cast(" ~ dbt.hash(source_identity_literal()) ~ " as " ~ dbt.type_string() ~ "), "
         ~ "(select count(*) from " ~ this ~ "), "
-        ~ "(select count(*) from " ~ ref('stg_segment__tracks') ~ ")"
+        ~ "(select count(*) from " ~ tracks ~ ")"
     ).rows[0] -%}
     {%- if row[0] is not none and row[0] != row[1] -%}
         {{ return('the source tables changed (now ' ~ source_identity() ~ ')') }}

@@ -68,7 +68,7 @@ deduplicated as (
         end) as count_unattributed,
         sum(case
             when
-                events.user_id is not null and events.attributed_from_date <= {{ as_of_date() }}
+                {{ counts_on_as_of_date('events') }}
                 and crm_accounts.account_id is null
                 then 1
             else 0

@@ -15,8 +15,12 @@
     on_schema_change='fail',
     pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_customer_days'), ['account_id', 'as_of_date']) }}"
 ) }}
--- depends_on: {{ ref('stg_segment__tracks') }}
--- depends_on: {{ ref('stg_segment__groups') }}
+{#- what an incremental run reads to find the events that changed (account_day_changes_sql) -#}
+{%- set inputs = {
+    'tracks': ref('stg_segment__tracks'),
+    'groups': ref('stg_segment__groups'),
+    'events': ref('int_events_attributed')
+} %}
 {%- set short_w = var('window_short_days') %}
 {%- set long_w = var('window_long_days') %}
 {%- set freq_w = var('frequency_window_days') %}
@@ -27,13 +31,6 @@
 {#- how far back a rebuilt day's windows reach: the prior 30 days and the lookback -#}
 {%- set reach = [2 * long_w, lookback, freq_w, short_w, recent_w + baseline_w] | max %}
 {%- set cutoff = incremental_cutoff('source_received_at') %}
-{%- set config_text = [] %}
-{%- for name in [
-    'window_short_days', 'window_long_days', 'frequency_window_days', 'champion_dark_days',
-    'champion_lookback_days', 'bad_csat_window_days', 'baseline_recent_days', 'baseline_days'
-] %}
-    {%- do config_text.append(name ~ '=' ~ var(name)) %}
-{%- endfor %}
 with
 
 customer_days as (
@@ -42,18 +39,6 @@ customer_days as (
         account_id,
         as_of_date
     from {{ ref('int_customer_days') }}
-
-),
-
-tickets as (
-
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
-invoices as (
-
-    select * from {{ ref('stg_billing__invoices') }}
 
 ),
 
@@ -69,123 +54,28 @@ config_fingerprint as (
         select 'milestone|' || {{ row_fingerprint(['milestone', 'event']) }}
         from {{ ref('activation_milestones') }}
         union all
-        select 'vars|{{ config_text | join(";") }}'
+        select 'vars|{{ rebuild_vars_text("account_metrics") }}'
         union all
         select {{ source_identity_literal() }}
     ) as config_rows
 
 ),
 
--- tickets and invoices, for every customer day: cheap enough to recompute on every run,
--- and compared with the stored values to find the days a changed ticket or invoice moved
-service_timeline as (
-
-    -- high and urgent tickets open at the end of the day
-    select
-        account_id,
-        cast(created_at as date) as delta_date,
-        'open_urgent_tickets' as metric,
-        1 as delta
-    from tickets
-    where is_high_priority and created_at is not null
-    union all
-    select
-        account_id,
-        cast(solved_at as date),
-        'open_urgent_tickets',
-        -1
-    from tickets
-    where is_high_priority and created_at is not null and solved_at is not null
-
-    -- tickets rated bad, counted for bad_csat_window_days from when they were solved
-    union all
-    select
-        account_id,
-        cast(solved_at as date),
-        'bad_csat',
-        1
-    from tickets
-    where satisfaction = 'bad' and solved_at is not null
-    union all
-    select
-        account_id,
-        {{ date_add_days('cast(solved_at as date)', var('bad_csat_window_days')) }},
-        'bad_csat',
-        -1
-    from tickets
-    where satisfaction = 'bad' and solved_at is not null
-
-    -- invoices overdue: from the day after the due date until the day paid
-    union all
-    select
-        account_id,
-        {{ date_add_days('due_date', 1) }},
-        'overdue_invoices',
-        1
-    from invoices
-    where not is_void and due_date is not null and (paid_date is null or paid_date > due_date)
-    union all
-    select
-        account_id,
-        paid_date,
-        'overdue_invoices',
-        -1
-    from invoices
-    where not is_void and due_date is not null and paid_date > due_date
-
-    -- every customer day, so each has a row to carry the running values
-    union all
-    select
-        account_id,
-        as_of_date,
-        'customer_day',
-        0
-    from customer_days
-
-),
-
-service_per_day as (
-
-    select
-        account_id,
-        delta_date,
-        sum(case when metric = 'open_urgent_tickets' then delta else 0 end) as d_open_urgent,
-        sum(case when metric = 'bad_csat' then delta else 0 end) as d_bad_csat,
-        sum(case when metric = 'overdue_invoices' then delta else 0 end) as d_overdue
-    from service_timeline
-    where delta_date <= {{ as_of_date() }}
-    group by account_id, delta_date
-
-),
-
-service_running as (
-
-    select
-        account_id,
-        delta_date as as_of_date,
-        sum(d_open_urgent) over running_window as count_open_urgent_tickets,
-        sum(d_bad_csat) over running_window as count_bad_csat_90d,
-        sum(d_overdue) over running_window as count_overdue_invoices
-    from service_per_day
-    window running_window as (
-        partition by account_id order by delta_date rows between unbounded preceding and current row
-    )
-
-),
-
+-- tickets and invoices, for every customer day: computed on every run, and compared with
+-- the stored values to find the days a changed ticket or invoice moved
 service_daily as (
 
     select
-        customer_days.account_id,
-        customer_days.as_of_date,
-        cast(service_running.count_open_urgent_tickets as integer) as count_open_urgent_tickets,
-        cast(service_running.count_bad_csat_90d as integer) as count_bad_csat_90d,
-        cast(service_running.count_overdue_invoices as integer) as count_overdue_invoices
-    from customer_days
-    inner join service_running
+        support.account_id,
+        support.as_of_date,
+        support.count_open_urgent_tickets,
+        support.count_bad_csat_90d,
+        billing.count_overdue_invoices
+    from {{ ref('int_account_support_daily') }} as support
+    inner join {{ ref('int_account_billing_daily') }} as billing
         on
-            customer_days.account_id = service_running.account_id
-            and customer_days.as_of_date = service_running.as_of_date
+            support.account_id = billing.account_id
+            and support.as_of_date = billing.as_of_date
 
 ),
 
@@ -231,7 +121,9 @@ service_daily as (
             changed_events.account_id,
             changed_events.from_date
         from (
-            {{ account_day_changes_sql({'cutoff': cutoff, 'previous_as_of': incremental_max_date('as_of_date')}) }}
+            {%- set change_state = {'cutoff': cutoff, 'previous_as_of': incremental_max_date('as_of_date')} %}
+            {%- do change_state.update(inputs) %}
+            {{ account_day_changes_sql(change_state) }}
         ) as changed_events
         {%- endif %}
 
@@ -686,7 +578,7 @@ final as (
         -- what the row was computed from, so an incremental run knows what to rebuild
         cast(config_fingerprint.config_hash as {{ dbt.type_string() }}) as config_hash,
         cast(
-            {{ latest_value_sql(ref('int_events_attributed'), 'received_at') }}
+            {{ latest_value_sql(inputs.events, 'received_at') }}
             as {{ dbt.type_timestamp() }}
         ) as source_received_at,
         {{ run_started_at_sql() }} as rebuilt_at

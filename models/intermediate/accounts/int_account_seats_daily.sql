@@ -5,8 +5,9 @@
 -- that day in every metric and in the score history, so a past day sees the seats it had then.
 -- Without subscriptions: crm.accounts.seats as it stands today, on every day (the CRM keeps no
 -- history of seats: a known leak of today's value into past days, see DECISIONLOG).
--- depends_on: {{ ref('stg_billing__subscriptions') }}
--- depends_on: {{ ref('stg_crm__accounts') }}
+{#- both inputs named here, whichever branch below reads them, so the lineage is the same -#}
+{%- set subscriptions_relation = ref('stg_billing__subscriptions') %}
+{%- set crm_accounts_relation = ref('stg_crm__accounts') %}
 with
 
 customer_days as (
@@ -27,7 +28,7 @@ customer_days as (
             seats,
             started_date,
             ended_date
-        from {{ ref('stg_billing__subscriptions') }}
+        from {{ subscriptions_relation }}
         where started_date <= {{ as_of_date() }}
 
     ),
@@ -57,7 +58,7 @@ customer_days as (
             customer_days.as_of_date,
             accounts.licensed_seats
         from customer_days
-        inner join {{ ref('stg_crm__accounts') }} as accounts
+        inner join {{ crm_accounts_relation }} as accounts
             on customer_days.account_id = accounts.account_id
 
     )

@@ -17,10 +17,11 @@
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',
-    pre_hook="{% if events_rebuild_reason() is not none %}delete from {{ this }}{% else %}select 1{% endif %}"
+    pre_hook="{% if events_rebuild_reason(ref('stg_segment__tracks')) is not none %}delete from {{ this }}{% else %}select 1{% endif %}"
 ) }}
--- depends_on: {{ ref('stg_segment__groups') }}
-{%- set rebuild_reason = events_rebuild_reason() %}
+{%- set tracks = ref('stg_segment__tracks') %}
+{%- set groups = ref('stg_segment__groups') %}
+{%- set rebuild_reason = events_rebuild_reason(tracks) %}
 {%- if rebuild_reason is not none %}
     {%- do log(this.identifier ~ " is rebuilt from scratch: " ~ rebuild_reason ~ ".", info=true) %}
 {%- endif %}
@@ -38,7 +39,7 @@ memberships as (
     regrouped_users as (
 
         select distinct user_id
-        from {{ ref('stg_segment__groups') }}
+        from {{ groups }}
         where {{ loaded_since(cutoff) }} and user_id is not null
 
     ),
@@ -47,7 +48,7 @@ memberships as (
     -- materialized whole, and the received_at filter no longer reaches the scan)
     redone_ids as (
 
-        select event_id from {{ ref('stg_segment__tracks') }}
+        select event_id from {{ tracks }}
         where {{ loaded_since(cutoff) }}
         union
         select built.event_id
@@ -60,7 +61,7 @@ memberships as (
     loads as (
 
         select tracks.*
-        from {{ ref('stg_segment__tracks') }} as tracks
+        from {{ tracks }} as tracks
         inner join redone_ids
             on tracks.event_id = redone_ids.event_id
 
@@ -69,7 +70,7 @@ memberships as (
 
     loads as (
 
-        select * from {{ ref('stg_segment__tracks') }}
+        select * from {{ tracks }}
 
     ),
 {%- endif %}

@@ -7,9 +7,7 @@ with
 events as (
 
     select * from {{ ref('int_events_attributed') }}
-    where
-        user_id is not null
-        and attributed_from_date <= {{ as_of_date() }}
+    where {{ counts_on_as_of_date() }}
 
 ),
 

@@ -3,15 +3,22 @@
 -- grain every active-user, engagement and frequency metric is built from.
 -- Incremental (see macros/incremental/account_day_scope.sql): each run rebuilds, per account, the days
 -- from the first one that can have changed and keeps the earlier ones.
+{#- the pre-hook rebuilds the same state as the model below: a hook cannot read the model's variables -#}
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ account_day_delete_sql(account_day_state(catalog_config_hash_sql()), 'activity_date') }}"
+    pre_hook="{{ account_day_delete_sql(
+        account_day_state(catalog_config_hash_sql(ref('event_catalog')), {'tracks': ref('stg_segment__tracks'), 'groups': ref('stg_segment__groups'), 'events': ref('int_events_attributed')}),
+        'activity_date'
+    ) }}"
 ) }}
--- depends_on: {{ ref('stg_segment__tracks') }}
--- depends_on: {{ ref('stg_segment__groups') }}
-{%- set state = account_day_state(catalog_config_hash_sql()) %}
+{%- set inputs = {
+    'tracks': ref('stg_segment__tracks'),
+    'groups': ref('stg_segment__groups'),
+    'events': ref('int_events_attributed')
+} %}
+{%- set state = account_day_state(catalog_config_hash_sql(ref('event_catalog')), inputs) %}
 with
 
 events as (
@@ -48,7 +55,7 @@ final as (
     select
         user_days.*,
         -- what the rows were built from, so an incremental run knows what to rebuild
-        {{ account_day_bookkeeping_columns() }}
+        {{ account_day_bookkeeping_columns(state) }}
     from user_days
 
 )

@@ -3,15 +3,22 @@
 -- same as "active"), for every account events name (the models that read this keep the
 -- CRM's).
 -- Incremental like int_user_account_days (see macros/incremental/account_day_scope.sql).
+{#- the pre-hook rebuilds the same state as the model below: a hook cannot read the model's variables -#}
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ account_day_delete_sql(account_day_state(catalog_config_hash_sql()), 'used_date') }}"
+    pre_hook="{{ account_day_delete_sql(
+        account_day_state(catalog_config_hash_sql(ref('event_catalog')), {'tracks': ref('stg_segment__tracks'), 'groups': ref('stg_segment__groups'), 'events': ref('int_events_attributed')}),
+        'used_date'
+    ) }}"
 ) }}
--- depends_on: {{ ref('stg_segment__tracks') }}
--- depends_on: {{ ref('stg_segment__groups') }}
-{%- set state = account_day_state(catalog_config_hash_sql()) %}
+{%- set inputs = {
+    'tracks': ref('stg_segment__tracks'),
+    'groups': ref('stg_segment__groups'),
+    'events': ref('int_events_attributed')
+} %}
+{%- set state = account_day_state(catalog_config_hash_sql(ref('event_catalog')), inputs) %}
 with
 
 events as (
@@ -47,7 +54,7 @@ final as (
     select
         feature_days.*,
         -- what the rows were built from, so an incremental run knows what to rebuild
-        {{ account_day_bookkeeping_columns() }}
+        {{ account_day_bookkeeping_columns(state) }}
     from feature_days
 
 )

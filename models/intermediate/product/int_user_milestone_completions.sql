@@ -22,8 +22,7 @@ events as (
         event_date
     from {{ ref('int_events_attributed') }}
     where
-        user_id is not null
-        and attributed_from_date <= {{ as_of_date() }}
+        {{ counts_on_as_of_date() }}
         and event_name in (select milestones.event_name from milestones)
 
 ),
