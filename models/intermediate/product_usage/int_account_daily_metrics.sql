@@ -394,14 +394,7 @@ milestone_deltas as (
             else milestones_reached.completed_date
         end as delta_date,
         count(*) as delta
-    from (
-        select
-            completions.account_id,
-            completions.milestone,
-            min(completions.completed_date) as completed_date
-        from {{ ref('int_user_milestone_completions') }} as completions
-        group by completions.account_id, completions.milestone
-    ) as milestones_reached
+    from {{ ref('int_account_milestones_reached') }} as milestones_reached
     inner join batch_accounts
         on milestones_reached.account_id = batch_accounts.account_id
     group by
