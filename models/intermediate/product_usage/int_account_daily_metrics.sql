@@ -1,13 +1,28 @@
--- One row per account and day of the daily series on which it was a customer, with every
--- input of the health score that comes from product events, tickets and invoices, as that
--- day would have seen it. Built as a timeline of changes per account (a user's 30-day
--- coverage starts, an invoice falls overdue, ...) whose running sums give each day's
--- values, so a day never reads anything dated after it.
+-- One row per account and day of the daily series on which it was a customer: the
+-- account-level product usage as that day saw it, with the support and billing counts of
+-- int_account_support_daily and int_account_billing_daily beside it. Built as a timeline of
+-- changes per account (a user's 7-day coverage starts, a quiet spell begins, ...) whose
+-- running sums give each day's values, so a day never reads anything dated after it.
+--
+-- Where each column is computed (CTE -> column):
+--   active users 7d / 30d     short_window_deltas, long_window_deltas -> cumulative
+--   active users 1d, events   account_days -> grid_values
+--   engagement points windows cumulative_micro_points -> running (30d, prior 30d, 60d,
+--                             recent and baseline: the running total minus the one n days back)
+--   quiet users' points       active_user_sequence -> user_quiet_spells -> silent_points
+--                             -> silent_deltas (sum_silent_points_60d)
+--   active days in 28         is_active_day -> running (count_active_days_28d)
+--   last active day           active_date, prior_active_accounts -> cumulative
+--   feature adoption (count)  account_feature_days -> feature_deltas (count_features_used_30d)
+--   activation (count)        int_account_milestones_reached -> milestone_deltas
+--   tickets, invoices         service_daily (int_account_support_daily, int_account_billing_daily)
+--
 -- Incremental: each run rebuilds, per account, the days from the first one that can have
 -- changed (see recompute_from) and keeps the earlier ones; a row depends only on data up
 -- to its day, so the result equals a full build. Windows only need the 60 days before
 -- the first rebuilt day; all-time values (last active day, milestones) come from all
--- history.
+-- history. The product-usage concepts share that one rebuild scope, which is why they stay
+-- in one model (DECISIONLOG "Metric folders (issue 14)").
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
