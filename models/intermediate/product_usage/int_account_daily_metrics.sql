@@ -81,16 +81,16 @@ config_fingerprint as (
 service_daily as (
 
     select
-        support.account_id,
-        support.as_of_date,
-        support.count_open_urgent_tickets,
-        support.count_bad_csat_90d,
-        billing.count_overdue_invoices
-    from {{ ref('int_account_support_daily') }} as support
-    inner join {{ ref('int_account_billing_daily') }} as billing
+        support_days.account_id,
+        support_days.as_of_date,
+        support_days.count_open_urgent_tickets,
+        support_days.count_bad_csat_90d,
+        billing_days.count_overdue_invoices
+    from {{ ref('int_account_support_daily') }} as support_days
+    inner join {{ ref('int_account_billing_daily') }} as billing_days
         on
-            support.account_id = billing.account_id
-            and support.as_of_date = billing.as_of_date
+            support_days.account_id = billing_days.account_id
+            and support_days.as_of_date = billing_days.as_of_date
 
 ),
 
