@@ -8,7 +8,8 @@
 -- Without: crm.accounts.arr while a current customer (contract started, not churned by the day),
 -- else 0; seats are crm.accounts.seats as they stand today (no history exists: DECISIONLOG).
 -- Outcome reporting: this model reads churned_date (through the fallback) and no score reads it.
--- depends_on: {{ ref('stg_billing__subscriptions') }}
+{#- named here, whichever branch below reads it, so the lineage is the same -#}
+{%- set subscriptions_relation = ref('stg_billing__subscriptions') %}
 with
 
 accounts as (
@@ -43,7 +44,7 @@ days as (
             subscriptions.seats,
             subscriptions.started_date,
             subscriptions.ended_date
-        from {{ ref('stg_billing__subscriptions') }} as subscriptions
+        from {{ subscriptions_relation }} as subscriptions
         inner join accounts
             on subscriptions.account_id = accounts.account_id
         where subscriptions.started_date <= {{ as_of_date() }}

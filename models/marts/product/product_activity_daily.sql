@@ -1,7 +1,7 @@
 -- One row per day of the history window: product-wide DAU, WAU and MAU (distinct users
 -- with a meaningful event in the trailing 1, 7 and 30 days), active accounts over the same
 -- windows, and stickiness (DAU / MAU). Counts every attributed event of a CRM account.
--- Incremental (see macros/account_day_scope.sql): each run rebuilds the days from the first
+-- Incremental (see macros/incremental/account_day_scope.sql): each run rebuilds the days from the first
 -- one that can have changed (a new day, or the earliest day of any account's changed
 -- events) and keeps the earlier ones; a new CRM account list or catalog rebuilds all.
 {{ config(
@@ -12,12 +12,14 @@
     contract={'enforced': true},
     pre_hook="{{ delete_rows_outside(history_days_sql(), ['activity_date']) }}"
 ) }}
--- depends_on: {{ ref('stg_segment__tracks') }}
--- depends_on: {{ ref('stg_segment__groups') }}
--- depends_on: {{ ref('int_events_attributed') }}
-{%- set config_sql = catalog_config_hash_sql() ~ ' union all ' ~ crm_accounts_hash_sql() %}
+{%- set inputs = {
+    'tracks': ref('stg_segment__tracks'),
+    'groups': ref('stg_segment__groups'),
+    'events': ref('int_events_attributed')
+} %}
+{%- set config_sql = catalog_config_hash_sql(ref('event_catalog')) ~ ' union all ' ~ crm_accounts_hash_sql(ref('stg_crm__accounts')) %}
 {%- set config_hash_sql = 'select ' ~ fingerprint_agg('config_part') ~ ' from (' ~ config_sql ~ ') as config_parts' %}
-{%- set state = account_day_state(config_hash_sql) %}
+{%- set state = account_day_state(config_hash_sql, inputs) %}
 {%- set windows = [1, 7, 30] %}
 with
 
@@ -198,7 +200,7 @@ final as (
 
         -- what the rows were built from, so an incremental run knows what to rebuild
         cast(
-            {{ latest_value_sql(ref('int_events_attributed'), 'received_at') }}
+            {{ latest_value_sql(inputs.events, 'received_at') }}
             as {{ dbt.type_timestamp() }}
         ) as source_received_at,
         {{ as_of_date() }} as built_as_of_date,

@@ -1,0 +1,61 @@
+{#-
+    Which raw tables the project reads, as part of the configuration hash of the incremental
+    models. Pointing a *_schema var (or a source's schema or identifier) somewhere else
+    changes it, so those models rebuild from the new tables instead of keeping the old
+    tables' rows next to the new ones.
+-#}
+
+{% macro source_identity() %}
+    {#- Every enabled source's relation, sorted, as one text:
+        "crm.accounts=crm.accounts;segment.tracks=rudder.tracks;...". The database is named
+        only when it is not the target's (the warehouse file or database itself may move). -#}
+    {%- set sources = graph.get('sources') if execute else none -%}
+    {%- if not sources -%}
+        {#- parsing, or a unit test (whose graph has no sources): nothing is compared -#}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for node in sources.values() -%}
+        {%- set database = '' if node.database == target.database else node.database ~ '.' -%}
+        {%- do parts.append(node.source_name ~ '.' ~ node.name ~ '=' ~ database ~ node.schema ~ '.' ~ node.identifier) -%}
+    {%- endfor -%}
+    {{ return(parts | sort | join(';')) }}
+{% endmacro %}
+
+{% macro source_identity_literal() %}
+    {#- source_identity() as a SQL text literal, prefixed 'sources|' for a fingerprint row. -#}
+    '{{ ("sources|" ~ source_identity()) | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro events_rebuild_reason(tracks) %}
+    {#- For int_events_attributed on an incremental run: why it must be rebuilt from scratch,
+        or none. Reasons: it was built from other source tables (its config_hash), or it
+        holds more events than the source has loadable rows, so rows it was built from
+        were deleted or rewritten (kept as they are, they would make the duplicate count
+        negative). Read before the run changes the table. `tracks`: the model's ref() of
+        stg_segment__tracks. -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'config_hash' not in existing_columns -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " was built by an older version of this project (it has no column config_hash). "
+            ~ "Rebuild it once with: dbt build --full-refresh --select " ~ this.identifier
+        ) }}
+    {%- endif -%}
+    {%- set row = run_query(
+        "select (select built.config_hash from " ~ this ~ " as built limit 1), "
+        ~ "cast(" ~ dbt.hash(source_identity_literal()) ~ " as " ~ dbt.type_string() ~ "), "
+        ~ "(select count(*) from " ~ this ~ "), "
+        ~ "(select count(*) from " ~ tracks ~ ")"
+    ).rows[0] -%}
+    {%- if row[0] is not none and row[0] != row[1] -%}
+        {{ return('the source tables changed (now ' ~ source_identity() ~ ')') }}
+    {%- endif -%}
+    {%- if row[2] > row[3] -%}
+        {{ return('it holds ' ~ row[2] ~ ' events but the source has only ' ~ row[3]
+            ~ ' loadable rows now (rows were deleted or rewritten)') }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
