@@ -21,11 +21,8 @@
 {%- set red = var('band_red_below_score') %}
 {%- set margin = var('band_hysteresis_points') %}
 {%- set memory = var('band_memory_days') | int %}
-{%- set settings = [] %}
-{%- for name in ['band_green_min_score', 'band_red_below_score', 'band_hysteresis_points', 'band_memory_days',
-                 'sustained_decline_drop_pct'] %}
-    {%- do settings.append(name ~ '=' ~ var(name)) %}
-{%- endfor %}
+{#- the band vars' values (macros/incremental/rebuild_vars.sql): a change rebuilds every day -#}
+{%- set band_settings = rebuild_vars_text('bands') %}
 with
 
 scores as (
@@ -64,7 +61,7 @@ scores as (
 
         {{ days_not_built_or_reconfigured(
             'history_days', 'existing',
-            "existing.band_settings <> '" ~ settings | join(';') ~ "'"
+            "existing.band_settings <> '" ~ band_settings ~ "'"
         ) }}
 
         union all
@@ -190,7 +187,7 @@ final as (
         ) as is_sustained_decline,
 
         -- what the row was built from, so an incremental run knows what to rebuild
-        cast('{{ settings | join(";") }}' as {{ dbt.type_string() }}) as band_settings,
+        cast('{{ band_settings }}' as {{ dbt.type_string() }}) as band_settings,
         cast((select max(latest.rebuilt_at) from scores as latest) as {{ dbt.type_timestamp() }}) as scores_rebuilt_at
     from banded
     left join scores as scores_8_weeks_ago
