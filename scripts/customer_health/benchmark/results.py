@@ -104,11 +104,11 @@ class Result:
 
     @property
     def daily_data_work_share(self) -> float | None:
-        """The daily run's data work in % of the full build's (None without both, or no full data work)."""
+        """The daily run's data work in % of the full build's, to 0.1 % (None without both, or no full data work)."""
         full, daily = self.full_data_work, self.daily_data_work
         if full is None or daily is None or full <= 0:
             return None
-        return 100.0 * daily / full
+        return round(100.0 * daily / full, 1)   # timings have 0.01 s: no float noise at the target
 
     @property
     def empty_daily_within_empty_full(self) -> bool | None:
@@ -119,8 +119,8 @@ class Result:
 
 
 def doubled_history_growth(one_year: Result, two_years: Result) -> float | None:
-    """Growth (%) of the daily run's data work from one year of history to two (same daily volume)."""
+    """Growth (%, to 0.1 %) of the daily run's data work from one year of history to two (same daily volume)."""
     before, after = one_year.daily_data_work, two_years.daily_data_work
     if before is None or after is None or before <= 0:
         return None
-    return 100.0 * (after - before) / before
+    return round(100.0 * (after - before) / before, 1)
