@@ -229,8 +229,9 @@ of it: the incremental daily run. It starts from a parsed project, as a schedule
 after the previous day's (a different `as_of_date` makes dbt re-parse everything; an untimed
 `dbt parse` stands for yesterday's run). Then the same build runs once more with nothing
 new; then the full build and the daily build run over empty source tables (what dbt itself
-costs: starting, every node, every test query); over the empty tables also the models alone (`--exclude-resource-type test`)
-and `dbt ls` (starting dbt and loading the parsed project, nothing run). Every build selects
+costs: starting, every node, every test query); over the empty tables also the models alone
+(`--exclude-resource-type test`) and `dbt ls` (starting dbt and loading the parsed project,
+nothing run). Every build selects
 what the scheduled job (`make daily`) builds, the `daily` selector in `selectors.yml`: the
 seeds, the models and their data tests, without the backtest (it re-reads the whole score
 history; `make backtest` rebuilds it over its own longer history) and the unit tests (they
