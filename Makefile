@@ -42,7 +42,7 @@ help:
 	@echo "make calibrate - after make backtest: weights per scorecard and band cut-offs fitted to a false-alarm budget (README \"Calibrating on your own history\"); never writes your seed"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
-	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large"
+	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large|xlarge (DOUBLE_HISTORY=1: also two years)"
 
 venv: $(STAMP)
 
@@ -165,10 +165,11 @@ test-spark: venv-spark test-dbt
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(VENV_SPARK)/bin/python -m pytest \
 		tests/spark -q -p no:cacheprovider
 
-# Timings at a named size (docs/benchmarks.md); not part of make test.
+# Timings at a named size (docs/benchmarks.md); not part of make test. DOUBLE_HISTORY=1 also runs
+# <size>-2y (two years at the same daily volume) for issue 18's doubled-history figure.
 SIZE ?= medium
 benchmark: venv
-	$(BIN)/health-benchmark --size $(SIZE)
+	$(BIN)/health-benchmark --size $(SIZE) $(if $(DOUBLE_HISTORY),--double-history)
 
 # Headless Chromium renders the backtest report in the tests (installed with apt when missing).
 chromium:

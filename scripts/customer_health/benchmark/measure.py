@@ -3,8 +3,9 @@
 For each size: generate the demo data (one more day than the history it builds), hold back
 the loads of the last day, build everything as of the day before (`dbt build --full-refresh`),
 load the last day and build again as of it (the incremental daily run), run the reverse-ETL
-dry run (`health-sync salesforce --dry-run`), time the same daily build over empty source
-tables (what dbt itself costs, whatever the data), and time one hand-written DuckDB query
+dry run (`health-sync salesforce --dry-run`), time the same full and daily builds over empty
+source tables (what dbt itself costs, whatever the data: a build's "data work" is its time
+minus that), and time one hand-written DuckDB query
 that computes 30-day per-account aggregates straight from the raw events: the floor a full
 build is compared with. Each step reports wall time, events per second and the peak memory
 (RSS of the whole process tree, sampled from /proc).
@@ -239,7 +240,7 @@ def benchmark(size_name: str, workdir: Path, max_wait_seconds: int) -> Result:
     # node, the data tests, the as-of-D marts that read all history, the lookback window).
     repeat_build = timed([*dbt, "--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"], env, "repeat build")
     sync_dry_run = timed([sys.executable, "-m", "customer_health.sync.cli", "salesforce", "--dry-run"], env, "sync dry run")
-    empty_build, empty_models, dbt_start = time_empty_builds(workdir, size_name)
+    empty_full_build, empty_build, empty_models, dbt_start = time_empty_builds(workdir, size_name)
     floor_query = timed_in_process(lambda: run_floor_query(db_path, END_DATE), "floor query")
 
     return Result(size=size_name, measured_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -248,30 +249,42 @@ def benchmark(size_name: str, workdir: Path, max_wait_seconds: int) -> Result:
                   load_after=round(os.getloadavg()[0], 2), generate=generate, full_build=full_build,
                   incremental_build=incremental_build, repeat_build=repeat_build, sync_dry_run=sync_dry_run,
                   floor_query=floor_query, empty_build=empty_build, empty_models=empty_models,
-                  dbt_start=dbt_start)
+                  dbt_start=dbt_start, empty_full_build=empty_full_build, commit=project_commit())
 
 
-def time_empty_builds(workdir: Path, size_name: str) -> tuple[Step, Step, Step]:
-    """What any daily run costs before it reads a row: the daily build over empty source
-    tables (starting dbt, every node, every test query), the same without the data tests,
-    and starting dbt and loading the parsed project alone (`dbt ls`).
+def project_commit() -> str | None:
+    """The commit measured (`-dirty` when the work tree has changes), or None outside git."""
+    described = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=10"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True)
+    return described.stdout.strip() or None if described.returncode == 0 else None
 
-    The incremental build minus the first is the SQL that reads data. Built once (untimed)
-    as of the day before, then timed as of the day.
+
+def time_empty_builds(workdir: Path, size_name: str) -> tuple[Step, Step, Step, Step]:
+    """What any run costs before it reads a row: the full build (--full-refresh, as of the
+    day before) and the daily build (incremental, as of the day) over empty source tables
+    (starting dbt, every node, every test query), the daily build without the data tests, and
+    starting dbt and loading the parsed project alone (`dbt ls`).
+
+    Each build minus the same build over empty tables is its data work: the SQL that reads
+    data. The empty full build starts from an unparsed project like the full build does; the
+    empty daily build from a parsed one like the daily run.
     """
     db_path = workdir / f"{size_name}_empty.duckdb"
     db_path.unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "customer_health.empty_sources", "--db", str(db_path)], cwd=PROJECT_ROOT,
                    check=True, capture_output=True)
     env = dbt_env(db_path)
-    common = ["--target-path", str(workdir / f"{size_name}_empty_target"), "--log-path", str(workdir / "logs")]
+    empty_target = workdir / f"{size_name}_empty_target"
+    shutil.rmtree(empty_target, ignore_errors=True)   # unparsed, like the full build's target
+    common = ["--target-path", str(empty_target), "--log-path", str(workdir / "logs")]
     dbt = [str(BIN / "dbt"), "build", "--selector", DAILY_SELECTOR, *common]
     as_of = ["--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"]
-    timed([*dbt, "--full-refresh", "--vars", f"{{as_of_date: {(END_DATE - dt.timedelta(days=1)).isoformat()}}}"],
-          env, "empty full build (untimed)")
+    empty_full_build = timed(
+        [*dbt, "--full-refresh", "--vars", f"{{as_of_date: {(END_DATE - dt.timedelta(days=1)).isoformat()}}}"],
+        env, "empty full build")
     timed([str(BIN / "dbt"), "parse", *common, *as_of], env, "parse (untimed)")
     empty_build = timed([*dbt, *as_of], env, "empty build")
     empty_models = timed([*dbt, "--exclude-resource-type", "test", *as_of], env, "empty build, models only")
     dbt_start = timed([str(BIN / "dbt"), "ls", "--resource-type", "model", "--output", "name", *common, *as_of],
                       env, "dbt ls")
-    return empty_build, empty_models, dbt_start
+    return empty_full_build, empty_build, empty_models, dbt_start

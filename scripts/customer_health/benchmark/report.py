@@ -5,7 +5,19 @@ import json
 import re
 from dataclasses import asdict
 
-from customer_health.benchmark.results import END_DATE, SEED, SIZES, Result, Step
+from customer_health.benchmark.results import (
+    DAILY_DATA_WORK_TARGET,
+    DAILY_DATA_WORK_TARGET_SIZES,
+    DOUBLED,
+    DOUBLED_HISTORY_GROWTH_TARGET,
+    END_DATE,
+    SEED,
+    SIZES,
+    Result,
+    Step,
+    doubled_history_growth,
+    one_year_size,
+)
 from customer_health.paths import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -31,7 +43,10 @@ def table(results: list[Result]) -> str:
              r.incremental_build, rate(r.last_day_events, r.incremental_build)),
             (f"the same build again, nothing new ({100 * r.repeat_build.seconds / r.full_build.seconds:.0f} % of full)",
              r.repeat_build, ""),
-            *([(f"the same build over empty tables: dbt's own cost "
+            *([(f"the full build over empty tables: dbt's own cost "
+                f"({100 * r.empty_full_build.seconds / r.full_build.seconds:.0f} % of full)", r.empty_full_build, "")]
+              if r.empty_full_build else []),
+            *([(f"the daily build over empty tables: dbt's own cost "
                 f"({100 * r.empty_build.seconds / r.full_build.seconds:.0f} % of full)", r.empty_build, "")]
               if r.empty_build else []),
             *([(f"the models alone over empty tables, no data tests "
@@ -53,6 +68,89 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def verdict(met: bool) -> str:
+    return "PASS" if met else "FAIL"
+
+
+def stamp(r: Result) -> str:
+    """When and at which commit a size was measured (older records have no commit)."""
+    return f"measured {r.measured_at[:10]}, commit {r.commit or 'not recorded'}"
+
+
+def seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} s"
+
+
+def percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} %"
+
+
+def data_work_table(results: list[Result]) -> str:
+    """Issue 18's figures: each build's data work (its time minus the same build over empty
+    source tables), the daily run's share of the full build's, the empty builds compared,
+    and the growth of the daily data work when the history doubles at the same daily volume."""
+    by_size = {r.size: r for r in results}
+    lines = [
+        "| size | full data work | daily data work | daily / full | target | daily over empty ≤ full over empty "
+        "| two years: daily data work growth | measured |",
+        "|---|---:|---:|---:|---|---|---:|---|",
+    ]
+    for r in results:
+        share = r.daily_data_work_share
+        if share is None:
+            target = "n/a"
+        elif r.size in DAILY_DATA_WORK_TARGET_SIZES:
+            target = f"≤ {DAILY_DATA_WORK_TARGET:.0f} %: {verdict(share <= DAILY_DATA_WORK_TARGET)}"
+        else:
+            target = "(medium, large)"
+        empty = r.empty_daily_within_empty_full
+        empty_check = ("n/a" if empty is None else
+                       f"{r.empty_build.seconds:.1f} s ≤ {r.empty_full_build.seconds:.1f} s: {verdict(empty)}")
+        one_year = by_size.get(one_year_size(r.size) or "")
+        growth = doubled_history_growth(one_year, r) if one_year else None
+        growth_text = ("" if one_year_size(r.size) is None else
+                       "n/a" if growth is None else
+                       f"{growth:+.0f} % (≤ {DOUBLED_HISTORY_GROWTH_TARGET:.0f} %: "
+                       f"{verdict(growth <= DOUBLED_HISTORY_GROWTH_TARGET)})")
+        lines.append(f"| {r.size} | {seconds(r.full_data_work)} | {seconds(r.daily_data_work)} | {percent(share)} | "
+                     f"{target} | {empty_check} | {growth_text} | {stamp(r)} |")
+    return "\n".join(lines)
+
+
+def data_work_target_lines(results: list[Result]) -> list[str]:
+    """Issue 18's targets as PASS/FAIL lines, each with the date and commit of its figures."""
+    by_size = {r.size: r for r in results}
+    lines: list[str] = []
+    for name in DAILY_DATA_WORK_TARGET_SIZES:
+        r = by_size.get(name)
+        if r is None or r.daily_data_work_share is None:
+            continue
+        share = r.daily_data_work_share
+        lines.append(f"- `{name}` daily run's data work at most {DAILY_DATA_WORK_TARGET:.0f} % of the full "
+                     f"build's: {r.daily_data_work:.1f} s of {r.full_data_work:.1f} s = {share:.0f} %, "
+                     f"{verdict(share <= DAILY_DATA_WORK_TARGET)} ({stamp(r)}).")
+    for r in (by_size[name] for name in SIZES if name in by_size):
+        if r.empty_daily_within_empty_full is not None:
+            lines.append(f"- `{r.size}` daily build over empty sources no longer than the full build over empty "
+                         f"sources: {r.empty_build.seconds:.1f} s vs {r.empty_full_build.seconds:.1f} s, "
+                         f"{verdict(r.empty_daily_within_empty_full)} ({stamp(r)}).")
+    for r in (by_size[name] for name in SIZES if name in by_size and name.endswith(DOUBLED)):
+        one_year = by_size.get(one_year_size(r.size) or "")
+        growth = doubled_history_growth(one_year, r) if one_year else None
+        if growth is None:
+            continue
+        lines.append(f"- `{r.size}`: two years of history at `{one_year.size}`'s daily volume "
+                     f"({r.last_day_events:,} vs {one_year.last_day_events:,} loads on the day), the daily run's "
+                     f"data work grows by at most {DOUBLED_HISTORY_GROWTH_TARGET:.0f} %: {one_year.daily_data_work:.1f} s "
+                     f"to {r.daily_data_work:.1f} s = {growth:+.0f} %, "
+                     f"{verdict(growth <= DOUBLED_HISTORY_GROWTH_TARGET)} ({stamp(r)}; one year: {stamp(one_year)}).")
+    return lines
+
+
+def peak_of_builds(r: Result) -> float:
+    return max(step.peak_rss_mb for step in (r.full_build, r.incremental_build, r.repeat_build))
+
+
 def targets(results: list[Result]) -> str:
     """The project's targets (2 cores / 24 GB) against what was measured."""
     by_size = {r.size: r for r in results}
@@ -65,9 +163,15 @@ def targets(results: list[Result]) -> str:
         lines.append(incremental_target_line(r))
     if "large" in by_size:
         large = by_size["large"]
-        peak = max(step.peak_rss_mb for step in (large.full_build, large.incremental_build, large.repeat_build))
-        lines.append(f"- `large` completes without exceeding 8 GB: peak {peak:,.0f} MB, "
-                     f"{'met' if peak < 8192 else 'not met'}.")
+        peak = peak_of_builds(large)
+        lines.append(f"- `large` peaks at or under 6 GB: {peak:,.0f} MB, {verdict(peak <= 6144)} ({stamp(large)}).")
+    if "xlarge" in by_size:
+        xlarge = by_size["xlarge"]
+        peak = peak_of_builds(xlarge)
+        lines.append(f"- `xlarge` ({xlarge.events:,} events) completes within 8 GB: peak {peak:,.0f} MB, "
+                     f"{verdict(peak <= 8192)}; full build {xlarge.full_build.seconds:.1f} s, daily run "
+                     f"{xlarge.incremental_build.seconds:.1f} s ({stamp(xlarge)}).")
+    lines.extend(data_work_target_lines(results))
     return "\n".join(lines)
 
 
@@ -102,7 +206,8 @@ def load_previous() -> dict[str, dict]:
 
 def result_from_dict(data: dict) -> Result:
     steps = {key: Step(**data[key]) for key in ("generate", "full_build", "incremental_build", "repeat_build",
-                                                  "sync_dry_run", "floor_query", "empty_build", "empty_models", "dbt_start")
+                                                  "sync_dry_run", "floor_query", "empty_build", "empty_models", "dbt_start",
+                                                  "empty_full_build")
              if data.get(key)}
     plain = {key: value for key, value in data.items() if key not in steps}
     return Result(**plain, **steps)
@@ -123,9 +228,10 @@ back, the project is built as of the day before with `dbt build --selector daily
 of it: the incremental daily run. It starts from a parsed project, as a scheduled run does
 after the previous day's (a different `as_of_date` makes dbt re-parse everything; an untimed
 `dbt parse` stands for yesterday's run). Then the same build runs once more with nothing
-new, and once over empty source tables (what dbt itself costs: starting, every node, every
-test query); over the empty tables also the models alone (`--exclude-resource-type test`)
-and `dbt ls` (starting dbt and loading the parsed project, nothing run). Every build selects
+new; then the full build and the daily build run over empty source tables (what dbt itself
+costs: starting, every node, every test query); over the empty tables also the models alone
+(`--exclude-resource-type test`) and `dbt ls` (starting dbt and loading the parsed project,
+nothing run). Every build selects
 what the scheduled job (`make daily`) builds, the `daily` selector in `selectors.yml`: the
 seeds, the models and their data tests, without the backtest (it re-reads the whole score
 history; `make backtest` rebuilds it over its own longer history) and the unit tests (they
@@ -144,7 +250,13 @@ Machine:
 
 {table(ordered)}
 
-{targets(results)}
+Data work (issue 18): a build's wall time minus the same build over empty source tables,
+for the full build and the daily (incremental, next-day) run; `-2y` sizes have two years of
+history at the same daily volume (twice the days and the events, `--double-history`).
+
+{data_work_table(ordered)}
+
+{targets(ordered)}
 
 <!-- {DATA_MARKER}
 {data}

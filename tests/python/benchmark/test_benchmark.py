@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import textwrap
 
 import pytest
 
-from customer_health.benchmark import measure, report, results
+from customer_health.benchmark import cli, measure, report, results
 from customer_health.paths import PROJECT_ROOT
 
 ALLOCATE_IN_CHILD = textwrap.dedent("""
@@ -29,14 +30,17 @@ def step(seconds: float, mb: float = 100) -> results.Step:
 
 
 def result(size: str, full: float, incremental: float, empty: float | None = 10.0,
-           empty_models: float = 7.0) -> results.Result:
-    """A measured size; empty=None: written before the empty-table builds were timed."""
+           empty_models: float = 7.0, empty_full: float | None = None, commit: str | None = None,
+           last_day_events: int = 40_000) -> results.Result:
+    """A measured size; empty=None: written before the empty-table builds were timed;
+    empty_full=None: before the full build over empty tables was timed (issue 18)."""
     return results.Result(
         size=size, measured_at="2026-01-01 00:00 UTC", machine="test machine", events=10_000_000, accounts=5_000,
-        users=240_000, last_day_events=40_000, load_before=0.1, load_after=1.0, generate=step(20),
+        users=240_000, last_day_events=last_day_events, load_before=0.1, load_after=1.0, generate=step(20),
         full_build=step(full, 2_700), incremental_build=step(incremental), repeat_build=step(incremental - 1),
         sync_dry_run=step(0.4), floor_query=step(0.8), empty_build=step(empty) if empty else None,
-        empty_models=step(empty_models) if empty else None, dbt_start=step(3.0) if empty else None)
+        empty_models=step(empty_models) if empty else None, dbt_start=step(3.0) if empty else None,
+        empty_full_build=step(empty_full) if empty_full else None, commit=commit)
 
 
 def test_process_tree_rss_counts_the_children():
@@ -79,6 +83,92 @@ def test_table_and_targets_say_what_was_met():
     assert "`large`: incremental daily run under 15 % of the full build: 30 %, not met" in both
 
 
+def test_doubled_history_sizes_have_twice_the_days_and_events_at_the_same_daily_volume():
+    for name, one_year in results.ONE_YEAR.items():
+        two_years = results.SIZES[name + "-2y"]
+        assert results.one_year_size(name + "-2y") == name and results.one_year_size(name) is None
+        assert (two_years.accounts, two_years.days, two_years.events) == \
+            (one_year.accounts, 2 * one_year.days, 2 * one_year.events)
+        assert two_years.events_per_day == one_year.events_per_day
+    assert results.SIZES["medium-2y"] == results.Size(accounts=5_000, events=20_000_000, days=730)
+    # xlarge: 100 M events over large's year, twice the accounts at large's events per account and day
+    xlarge, large = results.SIZES["xlarge"], results.SIZES["large"]
+    assert (xlarge.events, xlarge.days) == (100_000_000, large.days)
+    assert xlarge.events / xlarge.accounts == large.events / large.accounts
+    assert list(results.SIZES) == ["small", "small-2y", "medium", "medium-2y", "large", "large-2y", "xlarge"]
+
+
+def test_double_history_adds_the_two_year_size_after_each_size():
+    assert cli.sizes_to_run(["medium", "large"], double_history=False) == ["medium", "large"]
+    assert cli.sizes_to_run(["medium", "large"], double_history=True) == ["medium", "medium-2y", "large", "large-2y"]
+    assert cli.sizes_to_run(["medium-2y", "medium"], double_history=True) == ["medium-2y", "medium"]
+    with pytest.raises(ValueError, match="--double-history has no two-year size for xlarge; use it with small, "
+                                         "medium, large."):
+        cli.sizes_to_run(["xlarge"], double_history=True)
+    assert cli.main(["--size", "xlarge", "--double-history", "--no-doc"]) == 2
+
+
+def test_data_work_is_each_build_minus_the_same_build_over_empty_sources():
+    # full 46 s, 9 s of it over empty tables; daily 14 s, 10 s of it over empty tables
+    medium = result("medium", full=46.0, incremental=14.0, empty=10.0, empty_full=9.0, commit="abc1234567")
+    assert medium.full_data_work == pytest.approx(37.0)
+    assert medium.daily_data_work == pytest.approx(4.0)
+    assert medium.daily_data_work_share == round(100 * 4.0 / 37.0, 1) == 10.8
+    assert medium.empty_daily_within_empty_full is False                        # 10 s > 9 s
+    table = report.data_work_table([medium])
+    assert ("| medium | 37.0 s | 4.0 s | 11 % | ≤ 10 %: FAIL | 10.0 s ≤ 9.0 s: FAIL |  | "
+            "measured 2026-01-01, commit abc1234567 |") in table
+    targets = report.targets([medium])
+    assert ("- `medium` daily run's data work at most 10 % of the full build's: 4.0 s of 37.0 s = 11 %, FAIL "
+            "(measured 2026-01-01, commit abc1234567).") in targets
+    assert ("- `medium` daily build over empty sources no longer than the full build over empty sources: "
+            "10.0 s vs 9.0 s, FAIL") in targets
+    assert "the full build over empty tables: dbt's own cost (20 % of full) | 9.0 s" in report.table([medium])
+
+    large = result("large", full=115.0, incremental=18.0, empty=9.0, empty_full=10.0)
+    assert large.daily_data_work_share == round(100 * 9.0 / 105.0, 1) == 8.6
+    assert "| large | 105.0 s | 9.0 s | 9 % | ≤ 10 %: PASS | 9.0 s ≤ 10.0 s: PASS |" in report.data_work_table([large])
+    assert "= 9 %, PASS (measured 2026-01-01, commit not recorded)" in report.targets([large])
+    # small has no target of its own; a record from before issue 18 has no data work
+    small = result("small", full=28.0, incremental=18.0, empty_full=12.0)
+    assert "| small | 16.0 s | 8.0 s | 50 % | (medium, large) |" in report.data_work_table([small])
+    assert "`small` daily run's data work" not in report.targets([small])
+    old = result("medium", full=46.0, incremental=25.3, empty=11.3)
+    assert old.full_data_work is None and old.daily_data_work_share is None
+    assert "| medium | n/a | 14.0 s | n/a | n/a | n/a |" in report.data_work_table([old])
+    assert "data work at most" not in report.targets([old])
+
+
+def test_doubled_history_growth_of_the_daily_data_work():
+    one_year = result("medium", full=46.0, incremental=14.0, empty=10.0, empty_full=9.0)       # 4.0 s
+    two_years = result("medium-2y", full=80.0, incremental=15.0, empty=10.2, empty_full=9.4,   # 4.8 s
+                       last_day_events=40_100, commit="def")
+    assert results.doubled_history_growth(one_year, two_years) == 20.0    # (4.8 - 4.0) / 4.0: at the target
+    table = report.data_work_table([one_year, two_years])
+    assert "| medium-2y | 70.6 s | 4.8 s | 7 % | (medium, large) | 10.2 s ≤ 9.4 s: FAIL | +20 % (≤ 20 %: PASS) |" in table
+    assert ("- `medium-2y`: two years of history at `medium`'s daily volume (40,100 vs 40,000 loads on the day), "
+            "the daily run's data work grows by at most 20 %: 4.0 s to 4.8 s = +20 %, PASS") in report.targets(
+                [one_year, two_years])
+    slower = result("medium-2y", full=80.0, incremental=16.0, empty=10.0, empty_full=9.0)     # 6.0 s: +50 %
+    assert "+50 % (≤ 20 %: FAIL)" in report.data_work_table([one_year, slower])
+    assert "= +50 %, FAIL" in report.targets([one_year, slower])
+    # without its one-year size (or its empty builds) there is no growth to report
+    assert "| medium-2y |" in report.data_work_table([two_years]) and "n/a | measured" in report.data_work_table(
+        [two_years])
+    assert "two years of history" not in report.targets([two_years])
+
+
+def test_memory_targets_of_large_and_xlarge():
+    large = result("large", full=115.0, incremental=33.0)
+    assert "`large` peaks at or under 6 GB: 2,700 MB, PASS" in report.targets([large])
+    heavy = results.Result(**{**large.__dict__, "full_build": step(115.0, 6_500)})
+    assert "`large` peaks at or under 6 GB: 6,500 MB, FAIL" in report.targets([heavy])
+    xlarge = results.Result(**{**large.__dict__, "size": "xlarge", "events": 100_000_000,
+                               "full_build": step(240.0, 8_300)})
+    assert ("`xlarge` (100,000,000 events) completes within 8 GB: peak 8,300 MB, FAIL; full build 240.0 s, "
+            "daily run 33.0 s") in report.targets([xlarge])
+
+
 def test_the_document_keeps_other_sizes_and_reads_back(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "DOC", tmp_path / "benchmarks.md")
     old = result("large", full=105.0, incremental=50.0, empty=None)     # written before empty builds were timed
@@ -89,6 +179,18 @@ def test_the_document_keeps_other_sizes_and_reads_back(tmp_path, monkeypatch):
     assert report.result_from_dict(previous["small"]).empty_build == step(10.0)
     text = (tmp_path / "benchmarks.md").read_text()
     assert text.index("| small |") < text.index("| large |")                  # sizes in order
+    # issue 18's figures: written, read back, and a later run of another size keeps them
+    medium = result("medium", full=46.0, incremental=14.0, empty=10.0, empty_full=9.0, commit="abc")
+    medium_2y = result("medium-2y", full=80.0, incremental=15.0, empty=10.2, empty_full=9.4, commit="abc")
+    report.write_document([old, medium, medium_2y])
+    previous = report.load_previous()
+    assert [report.result_from_dict(previous[name]) for name in ("medium", "medium-2y")] == [medium, medium_2y]
+    text = (tmp_path / "benchmarks.md").read_text()
+    assert "| medium | 37.0 s | 4.0 s | 11 % | ≤ 10 %: FAIL |" in text
+    assert "+20 % (≤ 20 %: PASS)" in text and "`medium` daily run's data work at most 10 %" in text
+    assert "| large | n/a | n/a | n/a | n/a | n/a |  | measured 2026-01-01, commit not recorded |" in text
+    report.write_document([report.result_from_dict(data) for data in previous.values()])
+    assert (tmp_path / "benchmarks.md").read_text() == text
 
 
 def test_the_small_benchmark_runs_end_to_end(tmp_path):
@@ -112,9 +214,14 @@ def test_the_small_benchmark_runs_end_to_end(tmp_path):
     assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
     assert "| small | 1,000,428 | 5,000 / 239,938 | data generation |" in stdout
     for step_name in ("full `dbt build`", "incremental `dbt build` (+1 day, 4,297 loads;", "nothing new",
-                      "over empty tables", "the models alone over empty tables", "`dbt ls`", "sync dry run",
-                      "floor: one DuckDB query"):
+                      "the full build over empty tables", "the daily build over empty tables",
+                      "the models alone over empty tables", "`dbt ls`", "sync dry run", "floor: one DuckDB query"):
         assert step_name in stdout
+    # issue 18's data work: the row of small, and the empty builds compared as a checked line
+    assert re.search(r"^\| small \| -?\d+\.\d s \| -?\d+\.\d s \| -?\d+ % \| \(medium, large\) \| "
+                     r"\d+\.\d s ≤ \d+\.\d s: (PASS|FAIL) \|  \| measured \d{4}-\d\d-\d\d, commit \w+", stdout, re.M)
+    assert re.search(r"`small` daily build over empty sources no longer than the full build over empty sources: "
+                     r"[\d.]+ s vs [\d.]+ s, (PASS|FAIL)", stdout)
     # every build is the scheduled job's selection (selectors.yml): no backtest, no unit test
     nodes = [r["unique_id"] for r in json.loads((tmp_path / "small_incremental_run_results.json").read_text())["results"]]
     assert "model.customer_health.account_health_crm_export" in nodes
