@@ -4,8 +4,9 @@ figures of the small suite, asserted with a margin.
 The small suite (13 stories x 5 accounts, up to 200 users, 300 days) is generated and built with
 dbt into a temporary warehouse; the figures are read from its account_health_daily. The floors
 below are above what the defaults before issue 15 reached on the same suite (52 % warned 28 days
-ahead, 28 % 42 days ahead, AUC after onset 0.827), so they fail on those defaults; the defaults of
-issue 15 reach 80 %, 64 %, 0.886, with 6.4 % of fine account-days yellow or red and 0.5 % red."""
+ahead, 28 % 42 days ahead, AUC after onset 0.827), so they fail on those defaults; the first defaults of
+issue 15 reached 80 %, 64 %, 0.886 (6.4 % of fine account-days yellow or red, 0.5 % red), the
+re-tuned ones (DECISIONLOG "Early warning (issue 15)") 88 %, 68 %, 0.899 (7.9 %, 0.6 %)."""
 from __future__ import annotations
 
 import argparse
@@ -68,9 +69,10 @@ def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) 
     assert s.fine_warned_days <= 0.08, f"fine account-days yellow or red: {s.fine_warned_days:.1%}"
     assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
     assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
-    # 28 days ahead and the AUC stay below the issue's targets (85 %, 0.90; see docs/story_suite.md),
-    # but well above the defaults before issue 15 (52 %, 28 %, 0.827): regression floors, not the goal
+    # regression floors a little below the current defaults (88 %, 68 %, 0.899 on this small suite;
+    # the full suite's 28-day figure is still below the issue's 85 %: docs/story_suite.md), well
+    # above the defaults before issue 15 (52 %, 28 %, 0.827)
     assert s.target_churners == 25
-    assert s.warned_28 >= 0.75, f"warned 28 days ahead: {s.warned_28:.0%}"
-    assert s.warned_42 >= 0.56, f"warned 42 days ahead: {s.warned_42:.0%}"
-    assert s.auc >= 0.87, f"AUC after onset {s.auc:.3f}"
+    assert s.warned_28 >= 0.80, f"warned 28 days ahead: {s.warned_28:.0%}"
+    assert s.warned_42 >= 0.60, f"warned 42 days ahead: {s.warned_42:.0%}"
+    assert s.auc >= 0.88, f"AUC after onset {s.auc:.3f}"
