@@ -1,12 +1,10 @@
--- One row per account and day of the daily series (history and burn-in): the health score,
--- per component its 0..100 score, whole points and maximum points, and the inputs (a row
--- depends only on its day's inputs and the configuration). The curves are in
--- int_account_health_component_scores; here, in one wide row per account and day, they are
--- weighted (a component without data is left out, its weight spread over the rest) and whole
--- points go by largest remainder, adding up exactly to the score (decimal sums: exact on every
--- engine). Incremental: per account, the days from the first one whose inputs changed (or
--- not built yet; all when the configuration changed); days no longer in the inputs are
--- deleted first. int_account_health_bands adds the band.
+-- One row per account and day of the daily series (history and burn-in): the health score, per component
+-- its 0..100 score, whole points and maximum points, and the inputs (a row depends only on its day's inputs
+-- and the configuration). The curves are in int_account_health_component_scores; here, in one wide row per
+-- account and day, they are weighted (a component without data is left out, its weight spread over the
+-- rest) and whole points go by largest remainder, adding up exactly to the score (decimal sums: exact on
+-- every engine). Incremental: per account, the days from the first one whose inputs changed (or not built
+-- yet; all when the configuration changed); days no longer in the inputs are deleted first.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -106,55 +104,63 @@ config_version as (
     ),
 {%- endif %}
 
-has_onboarding as (
+-- the weights of both scorecards in one row, a column per scorecard and component (null: not in it)
+scorecard_weights as (
 
-    select max(case when scorecard = 'onboarding' then 1 else 0 end) as flag from weights
+    select
+        max(case when scorecard = 'onboarding' then 1 else 0 end) as has_onboarding,
+        {%- for card in ['established', 'onboarding'] %}{% for c in components %}
+            max(case when scorecard = '{{ card }}' and component = '{{ c }}' then weight end) as {{ card }}_weight_{{ c }},
+            max(case when scorecard = '{{ card }}' and component = '{{ c }}' then decimal_weight end) as {{ card }}_decimal_weight_{{ c }},
+        {%- endfor %}{% endfor %}
+        max(case when scorecard = 'established' then 1 else 0 end) as has_established
+    from weights
 
 ),
 
--- the scorecard of each day: onboarding while younger than onboarding_days (if the seed has one)
-scorecards as (
+-- one wide row per account and day: per component (one join each, in the order of seeds/health_components.csv;
+-- none before the seed is loaded: dbt parse, lint) its score and whether it has data; and the day's scorecard
+pivoted as (
 
     select
         batch_inputs.account_id,
         batch_inputs.as_of_date,
+        {%- for c in components %}
+            scores_{{ c }}.component_score as score_{{ c }},
+            case when scores_{{ c }}.is_available then 1 else 0 end as available_{{ c }},
+        {%- endfor %}
         case
-            when batch_inputs.tenure_days < {{ var('onboarding_days') }} and has_onboarding.flag = 1 then 'onboarding'
+            when batch_inputs.tenure_days < {{ var('onboarding_days') }} and scorecard_weights.has_onboarding = 1 then 'onboarding'
             else 'established'
         end as scorecard
     from batch_inputs
-    cross join has_onboarding
+    cross join scorecard_weights
+    {%- for c in components %}
+        left join component_scores as scores_{{ c }}
+            on batch_inputs.account_id = scores_{{ c }}.account_id and batch_inputs.as_of_date = scores_{{ c }}.as_of_date and scores_{{ c }}.component = '{{ c }}'
+    {%- else %}
+        left join component_scores on 1 = 0  -- noqa: ST11
+    {%- endfor %}
 
 ),
 
--- one wide row per account and day: per component with a weight in the day's scorecard (a
--- column each, in the order of seeds/health_components.csv) its score, whether it has data
--- and its weight; and the weight of the components with data
-pivoted as (
+-- the day's scorecard weights and the weight of the components with data (decimal: exact)
+weighted as {{ materialized_cte() }} (
 
     select
-        scorecards.account_id,
-        scorecards.as_of_date,
-        scorecards.scorecard,
+        pivoted.*,
         {%- for c in components %}
-            max(case when component_scores.component = '{{ c }}' then component_scores.component_score end) as score_{{ c }},
-            max(case when component_scores.component = '{{ c }}' and component_scores.is_available then 1 else 0 end)
-            as available_{{ c }},
-            max(case when component_scores.component = '{{ c }}' then weights.weight end) as weight_{{ c }},
+            case pivoted.scorecard when 'onboarding' then onboarding_weight_{{ c }} else established_weight_{{ c }} end as weight_{{ c }},
         {%- endfor %}
         cast(
-            sum(case when component_scores.is_available then weights.decimal_weight else 0 end) as {{ type_double() }}
+            {%- for c in components %}
+                case when pivoted.available_{{ c }} = 0 then 0 when pivoted.scorecard = 'onboarding' then coalesce(onboarding_decimal_weight_{{ c }}, 0) else coalesce(established_decimal_weight_{{ c }}, 0) end +
+            {%- endfor %}
+            0 as {{ type_double() }}
         ) as available_weight
-    from scorecards
-    inner join component_scores
-        on
-            scorecards.account_id = component_scores.account_id
-            and scorecards.as_of_date = component_scores.as_of_date
-    inner join weights
-        on
-            scorecards.scorecard = weights.scorecard
-            and component_scores.component = weights.component
-    group by scorecards.account_id, scorecards.as_of_date, scorecards.scorecard
+    from pivoted
+    cross join scorecard_weights
+    where pivoted.scorecard = 'onboarding' or scorecard_weights.has_established = 1  -- no weights: not scored
 
 ),
 
@@ -169,13 +175,12 @@ exact as {{ materialized_cte() }} (
             score_{{ c }},
             available_{{ c }},
             weight_{{ c }},
-            case when available_{{ c }} = 1 then weight_{{ c }} / nullif(available_weight, 0) else 0 end
-            as effective_weight_{{ c }},
+            case when available_{{ c }} = 1 then weight_{{ c }} / nullif(available_weight, 0) else 0 end as effective_weight_{{ c }},
             cast(case when available_{{ c }} = 1 then {{ round_to('score_' ~ c ~ ' * weight_' ~ c ~ ' / nullif(available_weight, 0)', 6) }}
                 else 0 end as decimal(18, 6)) as exact_points_{{ c }},
         {%- endfor %}
         available_weight
-    from pivoted
+    from weighted
 
 ),
 
@@ -193,9 +198,8 @@ floored as {{ materialized_cte() }} (
 
 ),
 
--- whole points: the floor of the exact points, plus one for the largest remainders until
--- they add up to the score (ties by component name): a component's remainder rank is 1 plus
--- the number of components of its scorecard ahead of it
+-- whole points: the floor of the exact points, plus one for the largest remainders until they add up to
+-- the score (ties by component name); a component's remainder rank is 1 + the components ahead of it
 scores as (
 
     select
@@ -204,8 +208,7 @@ scores as (
         scorecard,
         {%- for c in components %}
             case when weight_{{ c }} is not null and available_{{ c }} = 1 then score_{{ c }} end as component_score_{{ c }},
-            case when weight_{{ c }} is not null then cast({{ round_to('100 * effective_weight_' ~ c, 1) }} as decimal(9, 1)) end
-            as max_points_{{ c }},
+            case when weight_{{ c }} is not null then cast({{ round_to('100 * effective_weight_' ~ c, 1) }} as decimal(9, 1)) end as max_points_{{ c }},
             case when weight_{{ c }} is not null then floor(exact_points_{{ c }}) + case
                 when 1
                     {%- for other in components if other != c %}
@@ -239,9 +242,7 @@ final as (
         {{ run_started_at_sql() }} as rebuilt_at
     from scores
     inner join batch_inputs
-        on
-            scores.account_id = batch_inputs.account_id
-            and scores.as_of_date = batch_inputs.as_of_date
+        on scores.account_id = batch_inputs.account_id and scores.as_of_date = batch_inputs.as_of_date
     cross join config_version
 
 )
