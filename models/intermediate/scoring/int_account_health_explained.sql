@@ -2,8 +2,9 @@
 -- moved, what puts it at risk, and the segments a CS team works by: every column of
 -- account_health but the attention rank (which needs today's alerts, and the alerts need
 -- these columns). The sentences' parts come from int_account_health_drivers, the coverage
--- tier from int_account_coverage_tiers.
-{{ config(materialized='ephemeral') }}
+-- tier from int_account_coverage_tiers. A table of D's rows, built once: account_health and the
+-- alerts (int_health_alert_triggers, health_alerts) all read it.
+{{ config(materialized='table') }}
 with
 
 customers as (

@@ -1,12 +1,10 @@
--- One row per account and day of the daily series (history and burn-in): the health score,
--- per component its 0..100 score, whole points and maximum points, and the inputs it was
--- computed from (a row depends only on its own day's inputs and the configuration). The
--- curves are in int_account_health_component_scores; here components are weighted: one
--- without data is left out and its weight spread over the rest, and whole points go by
--- largest remainder, so they add up exactly to the score (weighted sums are decimal: exact
--- on every engine). Incremental: per account, the days from the first one whose inputs
--- changed (or not built yet; all when the configuration changed); days no longer in the
--- inputs are deleted first. int_account_health_bands adds the band.
+-- One row per account and day of the daily series (history and burn-in): the health score, per component
+-- its 0..100 score, whole points and maximum points, and the inputs (a row depends only on its day's inputs
+-- and the configuration). The curves are in int_account_health_component_scores; here, in one wide row per
+-- account and day, they are weighted (a component without data is left out, its weight spread over the
+-- rest) and whole points go by largest remainder, adding up exactly to the score (decimal sums: exact on
+-- every engine). Incremental: per account, the days from the first one whose inputs changed (or not built
+-- yet; all when the configuration changed); days no longer in the inputs are deleted first.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -17,12 +15,11 @@
 {%- set components = health_component_names(ref('health_components')) %}
 {%- set input_columns = [
     'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
-    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct',
-    'sum_silent_points_60d', 'silent_points_pct', 'count_active_days_28d', 'count_features_used_30d',
-    'count_milestones_completed', 'last_active_date', 'days_since_last_active', 'licensed_seats',
-    'engagement_basis_users', 'feature_adoption_pct', 'activation_pct', 'active_user_pct', 'active_days_pct',
-    'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d', 'has_tickets', 'latest_nps_score', 'latest_nps_date',
-    'count_overdue_invoices', 'has_invoices'
+    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct', 'sum_silent_points_60d', 'silent_points_pct',
+    'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
+    'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
+    'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
+    'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
 ] %}
 with
 
@@ -107,116 +104,121 @@ config_version as (
     ),
 {%- endif %}
 
-has_onboarding as (
+-- the weights of both scorecards in one row, a column per scorecard and component (null: not in it)
+scorecard_weights as (
 
-    select max(case when scorecard = 'onboarding' then 1 else 0 end) as flag from weights
+    select
+        max(case when scorecard = 'onboarding' then 1 else 0 end) as has_onboarding,
+        {%- for card in ['established', 'onboarding'] %}{% for c in components %}
+            max(case when scorecard = '{{ card }}' and component = '{{ c }}' then weight end) as {{ card }}_weight_{{ c }},
+            max(case when scorecard = '{{ card }}' and component = '{{ c }}' then decimal_weight end) as {{ card }}_decimal_weight_{{ c }},
+        {%- endfor %}{% endfor %}
+        max(case when scorecard = 'established' then 1 else 0 end) as has_established
+    from weights
 
 ),
 
--- the scorecard of each day: onboarding while younger than onboarding_days (if the seed has one)
-scorecards as (
+-- one wide row per account and day: per component (one join each, in the order of seeds/health_components.csv;
+-- none before the seed is loaded: dbt parse, lint) its score and whether it has data; and the day's scorecard
+pivoted as (
 
     select
         batch_inputs.account_id,
         batch_inputs.as_of_date,
+        {%- for c in components %}
+            scores_{{ c }}.component_score as score_{{ c }},
+            case when scores_{{ c }}.is_available then 1 else 0 end as available_{{ c }},
+        {%- endfor %}
         case
-            when batch_inputs.tenure_days < {{ var('onboarding_days') }} and has_onboarding.flag = 1 then 'onboarding'
+            when batch_inputs.tenure_days < {{ var('onboarding_days') }} and scorecard_weights.has_onboarding = 1 then 'onboarding'
             else 'established'
         end as scorecard
     from batch_inputs
-    cross join has_onboarding
+    cross join scorecard_weights
+    {%- for c in components %}
+        left join component_scores as scores_{{ c }}
+            on batch_inputs.account_id = scores_{{ c }}.account_id and batch_inputs.as_of_date = scores_{{ c }}.as_of_date and scores_{{ c }}.component = '{{ c }}'
+    {%- else %}
+        left join component_scores on 1 = 0  -- noqa: ST11
+    {%- endfor %}
 
 ),
 
--- each component that has a weight in the day's scorecard, and the weight of those with data
+-- the day's scorecard weights and the weight of the components with data (decimal: exact)
 weighted as {{ materialized_cte() }} (
 
     select
-        component_scores.*,
-        scorecards.scorecard,
-        weights.weight,
+        pivoted.*,
+        {%- for c in components %}
+            case pivoted.scorecard when 'onboarding' then onboarding_weight_{{ c }} else established_weight_{{ c }} end as weight_{{ c }},
+        {%- endfor %}
         cast(
-            sum(case when component_scores.is_available then weights.decimal_weight else 0 end) over (
-                partition by component_scores.account_id, component_scores.as_of_date
-            ) as {{ type_double() }}
+            {%- for c in components %}
+                case when pivoted.available_{{ c }} = 0 then 0 when pivoted.scorecard = 'onboarding' then coalesce(onboarding_decimal_weight_{{ c }}, 0) else coalesce(established_decimal_weight_{{ c }}, 0) end +
+            {%- endfor %}
+            0 as {{ type_double() }}
         ) as available_weight
-    from component_scores
-    inner join scorecards
-        on
-            component_scores.account_id = scorecards.account_id
-            and component_scores.as_of_date = scorecards.as_of_date
-    inner join weights
-        on
-            scorecards.scorecard = weights.scorecard
-            and component_scores.component = weights.component
+    from pivoted
+    cross join scorecard_weights
+    where pivoted.scorecard = 'onboarding' or scorecard_weights.has_established = 1  -- no weights: not scored
 
 ),
 
-exact as (
-
-    select
-        *,
-        case when is_available then weight / nullif(available_weight, 0) else 0 end as effective_weight,
-        cast(
-            case
-                when is_available then {{ round_to('component_score * weight / nullif(available_weight, 0)', 6) }}
-                else 0
-            end as decimal(18, 6)
-        ) as exact_points
-    from weighted
-
-),
-
--- the score is the rounded sum of exact points; the whole points left after flooring go to
--- the largest remainders, ties by component name
-floored as (
-
-    select
-        *,
-        floor(exact_points) as floor_points,
-        round(sum(exact_points) over (partition by account_id, as_of_date)) as health_score,
-        sum(floor(exact_points)) over (partition by account_id, as_of_date) as floor_total,
-        row_number() over (
-            partition by account_id, as_of_date
-            order by exact_points - floor(exact_points) desc nulls last, component asc
-        ) as remainder_rank
-    from exact
-
-),
-
-points as (
+-- a component without data is left out: its weight is spread over those with data
+exact as {{ materialized_cte() }} (
 
     select
         account_id,
         as_of_date,
-        component,
         scorecard,
-        health_score,
-        case when is_available then component_score end as component_score,
-        cast({{ round_to('100 * effective_weight', 1) }} as decimal(9, 1)) as max_points,
-        cast(
-            floor_points + case when remainder_rank <= health_score - floor_total then 1 else 0 end
-            as integer
-        ) as points
-    from floored
+        {%- for c in components %}
+            score_{{ c }},
+            available_{{ c }},
+            weight_{{ c }},
+            case when available_{{ c }} = 1 then weight_{{ c }} / nullif(available_weight, 0) else 0 end as effective_weight_{{ c }},
+            cast(case when available_{{ c }} = 1 then {{ round_to('score_' ~ c ~ ' * weight_' ~ c ~ ' / nullif(available_weight, 0)', 6) }}
+                else 0 end as decimal(18, 6)) as exact_points_{{ c }},
+        {%- endfor %}
+        available_weight
+    from weighted
 
 ),
 
--- a row per account and day, columns per component (in the order of seeds/health_components.csv)
+-- the score is the rounded sum of exact points
+floored as {{ materialized_cte() }} (
+
+    select
+        exact.*,
+        {%- for c in components %}
+            exact_points_{{ c }} - floor(exact_points_{{ c }}) as remainder_{{ c }},
+        {%- endfor %}
+        round({% for c in components %}coalesce(exact_points_{{ c }}, 0) + {% endfor %}0) as health_score,
+        {% for c in components %}coalesce(floor(exact_points_{{ c }}), 0) + {% endfor %}0 as floor_total
+    from exact
+
+),
+
+-- whole points: the floor of the exact points, plus one for the largest remainders until they add up to
+-- the score (ties by component name); a component's remainder rank is 1 + the components ahead of it
 scores as (
 
     select
         account_id,
         as_of_date,
-        max(scorecard) as scorecard,
+        scorecard,
         {%- for c in components %}
-            max(case when component = '{{ c }}' then component_score end) as component_score_{{ c }},
-            max(case when component = '{{ c }}' then points end) as points_{{ c }},
-            max(case when component = '{{ c }}' then max_points end) as max_points_{{ c }},
+            case when weight_{{ c }} is not null and available_{{ c }} = 1 then score_{{ c }} end as component_score_{{ c }},
+            case when weight_{{ c }} is not null then cast({{ round_to('100 * effective_weight_' ~ c, 1) }} as decimal(9, 1)) end as max_points_{{ c }},
+            case when weight_{{ c }} is not null then floor(exact_points_{{ c }}) + case
+                when 1
+                    {%- for other in components if other != c %}
+                        + case when weight_{{ other }} is not null and remainder_{{ other }} {{ '>=' if other < c else '>' }} remainder_{{ c }} then 1 else 0 end
+                    {%- endfor %}
+                    <= health_score - floor_total then 1 else 0
+            end end as points_{{ c }},
         {%- endfor %}
-        max(health_score) as health_score
-    from points
-    group by account_id, as_of_date
+        health_score
+    from floored
 
 ),
 
@@ -240,9 +242,7 @@ final as (
         {{ run_started_at_sql() }} as rebuilt_at
     from scores
     inner join batch_inputs
-        on
-            scores.account_id = batch_inputs.account_id
-            and scores.as_of_date = batch_inputs.as_of_date
+        on scores.account_id = batch_inputs.account_id and scores.as_of_date = batch_inputs.as_of_date
     cross join config_version
 
 )
