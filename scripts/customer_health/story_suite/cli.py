@@ -41,7 +41,13 @@ the project on it and reads `account_health_daily`:
 ```bash
 .venv/bin/health-story-suite           # full suite (about 10 minutes), rewrites this file
 .venv/bin/health-story-suite --small   # the small version tests/python/demo_data/test_story_suite.py asserts
+.venv/bin/health-story-suite --demo-db warehouse.duckdb   # the same figures on the demo (after make demo, make backtest)
 ```
+
+On a demo warehouse the churners are the churned accounts (onset: the demo's decline start, not
+recorded for stalled onboardings), the fine side is the demo's fine stories (steady, expanding,
+noisy_fine), and at-risk accounts that had not churned by the end are shown apart, counted in
+neither.
 
 The suite uses the project's own product seeds (event catalog and milestones), but draws per
 account a random subset and mix of the meaningful events, a random share of logins and page
