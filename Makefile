@@ -130,12 +130,14 @@ story-suite: venv
 BACKTEST_VARS := {history_days: 390}
 
 backtest: venv
-	@echo "==> 1/3 dbt build of the score history ($(BACKTEST_VARS)) and the backtest models"
+	@echo "==> 1/4 dbt build of the score history ($(BACKTEST_VARS)) and the backtest models"
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --select +path:models/backtest --vars '$(BACKTEST_VARS)'
-	@echo "==> 2/3 Backtest report (also target/backtest/backtest_report.html)"
+	@echo "==> 2/4 Backtest report (also target/backtest/backtest_report.html)"
 	$(BIN)/health-backtest-report --db $(DEMO_DB)
-	@echo "==> 3/3 Suggested weights (seeds/health_score_weights.csv is not changed)"
+	@echo "==> 3/4 Suggested weights (seeds/health_score_weights.csv is not changed)"
 	$(BIN)/health-suggest-weights --db $(DEMO_DB)
+	@echo "==> 4/4 The story suite's figures on the demo, per demo story (churners against the demo's fine stories)"
+	$(BIN)/health-story-suite --demo-db $(DEMO_DB)
 
 # Calibration on the warehouse's own history (scripts/customer_health/backtest/calibrate_cli.py): reads the stored
 # component scores and the backtest's labels, so no dbt rebuild; needs make backtest (or dbt build) first.

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from customer_health.story_suite.generate import SuiteConfig, generate
-from customer_health.story_suite.report import Summary, markdown, summarise
+from customer_health.story_suite.report import DEMO_META_SQL, Summary, markdown, summarise
 from customer_health.paths import PROJECT_ROOT
 
 log = logging.getLogger("story_suite")
@@ -41,7 +41,13 @@ the project on it and reads `account_health_daily`:
 ```bash
 .venv/bin/health-story-suite           # full suite (about 10 minutes), rewrites this file
 .venv/bin/health-story-suite --small   # the small version tests/python/demo_data/test_story_suite.py asserts
+.venv/bin/health-story-suite --demo-db warehouse.duckdb   # the same figures on the demo (after make demo, make backtest)
 ```
+
+On a demo warehouse the churners are the churned accounts (onset: the demo's decline start, not
+recorded for stalled onboardings), the fine side is the demo's fine stories (steady, expanding,
+noisy_fine), and at-risk accounts that had not churned by the end are shown apart, counted in
+neither.
 
 The suite uses the project's own product seeds (event catalog and milestones), but draws per
 account a random subset and mix of the meaningful events, a random share of logins and page
@@ -61,6 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--docs", type=Path, default=None,
                         help="write the table to this markdown file (default: docs/story_suite.md for the full suite)")
     parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--demo-db", type=Path, default=None,
+                        help="instead: the same figures on a built demo warehouse (make demo, make backtest), per demo "
+                             "story; its fine side is the demo's fine stories (steady, expanding, noisy_fine)")
     return parser.parse_args(argv)
 
 
@@ -78,6 +87,26 @@ def build(db: Path, end_date: date, history_days: int) -> None:
         if result.returncode != 0:
             sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
             raise RuntimeError(f"dbt {command[0]} failed on the story suite warehouse {db}")
+
+
+def demo_report(db: Path) -> tuple[str, Summary]:
+    """The suite's figures on a demo warehouse: churners are the churned accounts (onset: the demo's decline
+    start, unknown for stalled onboardings), fine are the demo's fine stories; accounts of an at-risk story
+    that had not churned by the end are shown apart."""
+    if not db.exists():
+        raise FileNotFoundError(f"No demo warehouse at {db}: run make demo and make backtest first.")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        summary = summarise(con, DEMO_META_SQL)
+    except duckdb.CatalogException as error:
+        raise FileNotFoundError(f"{db} is not a built demo warehouse (no demo_meta.account_timelines, "
+                                f"account_health_daily or backtest table: {error}): run make demo and make "
+                                "backtest first.") from error
+    finally:
+        con.close()
+    header = (f"Demo warehouse {db}: churned accounts by demo story against the demo's fine stories; accounts at "
+              "risk that had not churned by the end are counted in neither.")
+    return header + "\n\n" + markdown(summary), summary
 
 
 def run(args: argparse.Namespace) -> str:
@@ -114,6 +143,14 @@ def run_suite(args: argparse.Namespace) -> tuple[str, Summary]:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parse_args(argv)
+    if args.demo_db is not None:
+        try:
+            text, _summary = demo_report(args.demo_db)
+        except FileNotFoundError as error:
+            log.error("%s", error)
+            return 1
+        print(text)
+        return 0
     text = run(args)
     print(text)
     docs = args.docs or (None if args.small else PROJECT_ROOT / "docs" / "story_suite.md")

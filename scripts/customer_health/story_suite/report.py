@@ -1,8 +1,13 @@
-"""Per story: how early and how quietly the health score warns, read from a built suite warehouse.
+"""Per story: how early and how quietly the health score warns, read from a built suite warehouse,
+or from a demo warehouse (its demo_meta tables name each account's story, onset and churn).
 
 Positives and negatives for the AUC: the account-days of churners from their decline onset to the
 day before churn, against every account-day of the fine stories (a lower score should mean risk).
-The activity baseline ranks the same days by every event of the last 30 days."""
+The activity baseline ranks the same days by every event of the last 30 days.
+
+Every account has one role: a churner, a fine account, or (the demo only) an account at risk that
+has not churned by the end, which the demo wants a CSM to see: it is neither a churner nor a fine
+account, so it is reported apart and counted in neither figure."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +16,22 @@ from datetime import date, timedelta
 import duckdb
 import numpy as np
 
+from customer_health.demo_data.config import HEALTHY_STORIES, STORIES
+
 WARNED = ("yellow", "red")
 TARGET_MIN_ONSET_DAYS = 42
+CHURN, FINE, AT_RISK = "churn", "fine", "at risk"
+# The demo generator's stories that never churn (steady, expanding, noisy_fine); its other stories
+# (decaying, champion_loss, stalled_onboarding) are at risk whether or not they churned by the end.
+DEMO_FINE_STORIES = tuple(STORIES[story] for story in HEALTHY_STORIES)
+SUITE_META_SQL = ("select account_id, story, case when is_churn_story then 'churn' else 'fine' end, "
+                  "decline_onset_date, churned_at from story_meta.account_stories")
+_FINE_LIST = ", ".join(f"'{story}'" for story in DEMO_FINE_STORIES)
+DEMO_META_SQL = (
+    "select account_id, "
+    f"case when churned_at is null and story not in ({_FINE_LIST}) then story || ' (not churned)' else story end, "
+    f"case when churned_at is not null then 'churn' when story in ({_FINE_LIST}) then 'fine' else 'at risk' end, "
+    "decline_start_date, churned_at from demo_meta.account_timelines")
 
 
 @dataclass
@@ -54,10 +73,8 @@ def auc(positive: np.ndarray, negative: np.ndarray) -> float | None:
     return float(((len(neg) - right) + 0.5 * (right - left)).sum() / (len(pos) * len(neg)))
 
 
-def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
-    meta = {row[0]: row[1:] for row in con.execute(
-        "select account_id, story, is_churn_story, decline_onset_date, churned_at "
-        "from story_meta.account_stories").fetchall()}
+def _load(con: duckdb.DuckDBPyConnection, meta_sql: str) -> tuple[dict, dict]:
+    meta = {row[0]: row[1:] for row in con.execute(meta_sql).fetchall()}
     days: dict[str, list] = {}
     rows = con.execute(
         "select h.account_id, h.as_of_date, h.health_score, h.health_band, coalesce(b.count_events_30d, 0) "
@@ -74,20 +91,22 @@ def _share(values: list[bool]) -> float | None:
     return float(np.mean(values)) if values else None
 
 
-def summarise(con: duckdb.DuckDBPyConnection) -> Summary:
-    meta, days = _load(con)
+def summarise(con: duckdb.DuckDBPyConnection, meta_sql: str = SUITE_META_SQL) -> Summary:
+    """The figures per story. meta_sql gives per account: id, story, role (CHURN, FINE or AT_RISK),
+    decline onset date (null when unknown), churn date."""
+    meta, days = _load(con, meta_sql)
     fine_scores: list[int] = []
     fine_events: list[int] = []
     fine_bands: list[str] = []
-    for account_id, (story, is_churn, _onset, _churn) in meta.items():
-        if not is_churn:
+    for account_id, (story, role, _onset, _churn) in meta.items():
+        if role == FINE:
             for _day, score, band, events in days.get(account_id, []):
                 fine_scores.append(score)
                 fine_events.append(events)
                 fine_bands.append(band)
     fine_scores_a = np.array(fine_scores)
     fine_events_a = np.array(fine_events)
-    stories = sorted({m[0] for m in meta.values()}, key=lambda s: (not _is_churn(meta, s), s))
+    stories = sorted({m[0] for m in meta.values()}, key=lambda s: (_ROLE_ORDER[_role(meta, s)], s))
     rows: list[StoryRow] = []
     all_pos_scores: list[int] = []
     all_pos_events: list[int] = []
@@ -96,9 +115,9 @@ def summarise(con: duckdb.DuckDBPyConnection) -> Summary:
     all_leads: list[int] = []
     for story in stories:
         ids = [a for a, m in meta.items() if m[0] == story]
-        if not _is_churn(meta, story):
+        if _role(meta, story) != CHURN:
             bands = [d[2] for a in ids for d in days.get(a, [])]
-            rows.append(StoryRow(story, "fine", len(ids),
+            rows.append(StoryRow(story, "fine" if _role(meta, story) == FINE else "at risk", len(ids),
                                  yellow_days=_share([b == "yellow" for b in bands]),
                                  red_days=_share([b == "red" for b in bands])))
             continue
@@ -148,8 +167,12 @@ def summarise(con: duckdb.DuckDBPyConnection) -> Summary:
         float(np.median(all_leads)) if all_leads else 0.0)
 
 
-def _is_churn(meta: dict, story: str) -> bool:
-    return any(m[1] for m in meta.values() if m[0] == story)
+_ROLE_ORDER = {CHURN: 0, FINE: 1, AT_RISK: 2}
+
+
+def _role(meta: dict, story: str) -> str:
+    """A story's role: every account of a story has the same one."""
+    return next(m[1] for m in meta.values() if m[0] == story)
 
 
 def _pct(value: float | None) -> str:
@@ -179,6 +202,11 @@ def markdown(summary: Summary) -> str:
     for row in summary.rows:
         if row.kind == "fine":
             lines.append(f"| {row.story} | {row.accounts} | {_pct1(row.yellow_days)} | {_pct1(row.red_days)} |")
+    at_risk = [row for row in summary.rows if row.kind == "at risk"]
+    if at_risk:
+        lines += ["", "| at risk, not churned by the end (neither churner nor fine) | accounts | account-days yellow "
+                  "| account-days red |", "|---|---|---|---|"]
+        lines += [f"| {row.story} | {row.accounts} | {_pct1(row.yellow_days)} | {_pct1(row.red_days)} |" for row in at_risk]
     lines += [
         "",
         "| target | figure | target |",

@@ -132,8 +132,8 @@ def test_configuration_errors_name_the_value_under_seed_build_and_run(tmp_path: 
     catalog.write_text(catalog.read_text() + "report_created,reports,5,true\n")
     weights = project / "seeds" / "health_score_weights.csv"
     text = weights.read_text()
-    assert "\nestablished,support,0.12," in text
-    weights.write_text(text.replace("\nestablished,support,0.12,", "\nestablished,support,0.02,")
+    assert "\nestablished,support,0.16," in text
+    weights.write_text(text.replace("\nestablished,support,0.16,", "\nestablished,support,0.06,")
                        + "established,nps,0.0,Not a component\n")
     db = tmp_path / "config.duckdb"
     as_of = ["--vars", f"{{as_of_date: {TEST_AS_OF}}}"]

@@ -6,7 +6,13 @@ dbt into a temporary warehouse; the figures are read from its account_health_dai
 below are above what the defaults before issue 15 reached on the same suite (52 % warned 28 days
 ahead, 28 % 42 days ahead, AUC after onset 0.827), so they fail on those defaults; the first defaults of
 issue 15 reached 80 %, 64 %, 0.886 (6.4 % of fine account-days yellow or red, 0.5 % red), the
-re-tuned ones (DECISIONLOG "Early warning (issue 15)") 88 %, 68 %, 0.899 (7.9 %, 0.6 %)."""
+re-tuned ones (DECISIONLOG "Early warning (issue 15)") 88 %, 68 %, 0.899 (7.9 %, 0.6 %), the third
+pass's (DECISIONLOG "third pass") 92 %, 64 %, 0.905 (7.1 %, 0.2 %).
+
+The floors sit a margin below the issue's targets (85 % at 28 days, 60 % at 42, AUC 0.90, at most
+10 % and 2 % of fine days), because 25 churners make one account 4 points: 84 % (21 of 25), 60 %
+(15 of 25), 0.89, 8 % and 1.5 %. The 42-day floor is the target itself; the current defaults clear
+it by one account."""
 from __future__ import annotations
 
 import argparse
@@ -69,10 +75,10 @@ def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) 
     assert s.fine_warned_days <= 0.08, f"fine account-days yellow or red: {s.fine_warned_days:.1%}"
     assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
     assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
-    # regression floors a little below the current defaults (88 %, 68 %, 0.899 on this small suite;
-    # the full suite's 28-day figure is still below the issue's 85 %: docs/story_suite.md), well
-    # above the defaults before issue 15 (52 %, 28 %, 0.827)
+    # the targets with a margin of about one account (the current defaults: 92 %, 64 %, 0.905 on this
+    # small suite; the full suite's figures are in docs/story_suite.md), well above the defaults
+    # before issue 15 (52 %, 28 %, 0.827)
     assert s.target_churners == 25
-    assert s.warned_28 >= 0.80, f"warned 28 days ahead: {s.warned_28:.0%}"
+    assert s.warned_28 >= 0.84, f"warned 28 days ahead: {s.warned_28:.0%}"
     assert s.warned_42 >= 0.60, f"warned 42 days ahead: {s.warned_42:.0%}"
-    assert s.auc >= 0.88, f"AUC after onset {s.auc:.3f}"
+    assert s.auc >= 0.89, f"AUC after onset {s.auc:.3f}"
