@@ -92,7 +92,7 @@ test-dbt: venv
 test-python: venv
 	@echo "==> pytest (not the slow tests: make test-slow)"
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest tests/python -q -p no:cacheprovider \
-		-m "not slow" --durations=15 \
+		-m "not slow" --durations=25 \
 		|| { code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; exit $$code; }
 
 # Not part of make test, to keep it under 20 minutes: the slow end-to-end checks (the small
