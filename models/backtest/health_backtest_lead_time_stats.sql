@@ -96,12 +96,14 @@ lead_ordered as (
 
 medians as (
 
+    -- a median of whole days is whole or a half: rounding to one decimal changes no value and
+    -- gives every engine the same form (PostgreSQL's avg has sixteen decimals)
     select
         scorer,
         is_all_stages,
         scorecard_at_churn,
-        avg(case when warning = 'red' then lead_days end) as median_lead_days_red,
-        avg(case when warning = 'yellow_or_red' then lead_days end) as median_lead_days_yellow_or_red
+        round(avg(case when warning = 'red' then lead_days end), 1) as median_lead_days_red,
+        round(avg(case when warning = 'yellow_or_red' then lead_days end), 1) as median_lead_days_yellow_or_red
     from lead_ordered
     where lead_rank in (floor((count_values + 1) / 2.0), ceiling((count_values + 1) / 2.0))
     group by scorer, is_all_stages, scorecard_at_churn
