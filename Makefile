@@ -26,11 +26,11 @@ TEST_AS_OF := 2025-06-30
 TEST_DATA_FLAGS := --seed 7 --accounts 60 --days 300 --events 200000 --end-date $(TEST_AS_OF)
 
 .PHONY: help venv demo test lint metrics dashboard story-suite test-dbt test-python sync digest daily docs clean backtest calibrate chromium \
-	test-postgres test-spark venv-spark benchmark
+	test-postgres test-spark venv-spark benchmark test-slow
 
 help:
 	@echo "make demo   - build the demo warehouse and show the accounts that need attention today"
-	@echo "make test   - lint, build and test the project on a small fixed dataset, run pytest"
+	@echo "make test   - lint, build and test the project on a small fixed dataset, run pytest (not the slow tests)"
 	@echo "make sync   - write the health fields to Salesforce (needs SALESFORCE_* env vars)"
 	@echo "make digest - post the daily digest to Slack (needs SLACK_WEBHOOK_URL)"
 	@echo "make daily  - the scheduled job: source freshness, dbt build, then sync, then digest"
@@ -42,6 +42,7 @@ help:
 	@echo "make calibrate - after make backtest: weights per scorecard and band cut-offs fitted to a false-alarm budget (README \"Calibrating on your own history\"); never writes your seed"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
 	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
+	@echo "make test-slow     - the slow end-to-end tests make test leaves out (pytest -m slow: the small benchmark end to end)"
 	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large|xlarge (DOUBLE_HISTORY=1: also two years)"
 
 venv: $(STAMP)
@@ -87,10 +88,20 @@ test-dbt: venv
 	# dimension, measure and metric queries on the built tables (a column typo fails here)
 	DBT_DUCKDB_PATH=$(TEST_DB) $(BIN)/mf validate-configs
 
+# The slow end-to-end tests (marked `slow`, pyproject.toml) are left out here: make test-slow runs them.
 test-python: venv
-	@echo "==> pytest"
+	@echo "==> pytest (not the slow tests: make test-slow)"
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest tests/python -q -p no:cacheprovider \
+		-m "not slow" --durations=25 \
 		|| { code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; exit $$code; }
+
+# Not part of make test, to keep it under 20 minutes: the slow end-to-end checks (the small
+# benchmark end to end, about 5 minutes). Builds its own data; the test warehouse is reused when present.
+test-slow: venv
+	@echo "==> pytest -m slow (the slow end-to-end tests)"
+	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/python -m pytest tests/python -q -p no:cacheprovider \
+		-m slow \
+		|| { code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no slow tests: that is a failure here"; fi; exit $$code; }
 
 # Example queries of the semantic layer (models/semantic): the metrics by name, as a BI tool asks.
 metrics: venv

@@ -17,10 +17,11 @@ bands as (
 
 ),
 
-lead_times as (
+lead_time_stats as (
 
-    select * from {{ ref('health_backtest_lead_times') }}
-    where is_window_observed
+    -- the lead times over every stage (the per-stage rows are health_backtest_lead_times_by_scorecard's)
+    select * from {{ ref('health_backtest_lead_time_stats') }}
+    where is_all_stages
 
 ),
 
@@ -63,64 +64,6 @@ band_pivot as (
 
 ),
 
-warned as (
-
-    select
-        scorer,
-        count(*) as count_churners_observed,
-        sum(case when lead_days_red is not null then 1 else 0 end) as count_warned_red,
-        sum(case when is_warned_red_in_time then 1 else 0 end) as count_warned_red_in_time,
-        sum(case when lead_days_yellow_or_red is not null then 1 else 0 end) as count_warned_yellow_or_red,
-        sum(case when is_warned_yellow_or_red_in_time then 1 else 0 end) as count_warned_yellow_or_red_in_time
-    from lead_times
-    group by scorer
-
-),
-
-lead_values as (
-
-    select
-        scorer,
-        'red' as warning,
-        lead_days_red as lead_days
-    from lead_times
-    where lead_days_red is not null
-
-    union all
-    select
-        scorer,
-        'yellow_or_red' as warning,
-        lead_days_yellow_or_red as lead_days
-    from lead_times
-    where lead_days_yellow_or_red is not null
-
-),
-
-lead_ordered as (
-
-    select
-        scorer,
-        warning,
-        lead_days,
-        row_number() over (partition by scorer, warning order by lead_days) as lead_rank,
-        count(*) over (partition by scorer, warning) as count_values
-    from lead_values
-
-),
-
-medians as (
-
-    -- the middle value, or the mean of the two middle values when the count is even
-    select
-        scorer,
-        avg(case when warning = 'red' then lead_days end) as median_lead_days_red,
-        avg(case when warning = 'yellow_or_red' then lead_days end) as median_lead_days_yellow_or_red
-    from lead_ordered
-    where lead_rank in (floor((count_values + 1) / 2.0), ceiling((count_values + 1) / 2.0))
-    group by scorer
-
-),
-
 final as (
 
     select
@@ -143,13 +86,15 @@ final as (
         band_pivot.pct_recall_red,
         band_pivot.pct_precision_yellow_or_red,
         band_pivot.pct_recall_yellow_or_red,
-        cast(coalesce(warned.count_churners_observed, 0) as integer) as count_churners_observed,
-        cast(coalesce(warned.count_warned_red, 0) as integer) as count_warned_red,
-        cast(round(medians.median_lead_days_red, 1) as decimal(9, 1)) as median_lead_days_red,
-        {{ pct('warned.count_warned_red_in_time', 'warned.count_churners_observed') }} as pct_warned_red_in_time,
-        cast(coalesce(warned.count_warned_yellow_or_red, 0) as integer) as count_warned_yellow_or_red,
-        cast(round(medians.median_lead_days_yellow_or_red, 1) as decimal(9, 1)) as median_lead_days_yellow_or_red,
-        {{ pct('warned.count_warned_yellow_or_red_in_time', 'warned.count_churners_observed') }}
+        cast(coalesce(lead_time_stats.count_churners_observed, 0) as integer) as count_churners_observed,
+        cast(coalesce(lead_time_stats.count_warned_red, 0) as integer) as count_warned_red,
+        cast(round(lead_time_stats.median_lead_days_red, 1) as decimal(9, 1)) as median_lead_days_red,
+        {{ pct('lead_time_stats.count_warned_red_in_time', 'lead_time_stats.count_churners_observed') }}
+            as pct_warned_red_in_time,
+        cast(coalesce(lead_time_stats.count_warned_yellow_or_red, 0) as integer) as count_warned_yellow_or_red,
+        cast(round(lead_time_stats.median_lead_days_yellow_or_red, 1) as decimal(9, 1))
+            as median_lead_days_yellow_or_red,
+        {{ pct('lead_time_stats.count_warned_yellow_or_red_in_time', 'lead_time_stats.count_churners_observed') }}
             as pct_warned_yellow_or_red_in_time,
         cast(populations.count_never_churned_accounts as integer) as count_never_churned_accounts,
         {{ pct('populations.count_never_churned_red_days', 'populations.count_never_churned_days') }}
@@ -161,10 +106,8 @@ final as (
         on auc.scorer = populations.scorer
     left join band_pivot
         on auc.scorer = band_pivot.scorer
-    left join warned
-        on auc.scorer = warned.scorer
-    left join medians
-        on auc.scorer = medians.scorer
+    left join lead_time_stats
+        on auc.scorer = lead_time_stats.scorer
 
 )
 

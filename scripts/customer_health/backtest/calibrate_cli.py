@@ -22,7 +22,6 @@ from customer_health.backtest.calibration import Bands, Measures
 from customer_health.warehouse import query_errors, where
 
 LOG = logging.getLogger("calibrate")
-DEFAULT_SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
 DEFAULT_OUTPUT_DIR = PROJECT_ROOT / "target" / "calibration"
 SEED_NAME = "health_score_weights.proposed.csv"
 VARS_NAME = "band_vars.proposed.yml"
@@ -31,8 +30,7 @@ VARS_NAME = "band_vars.proposed.yml"
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="health-suggest-weights calibrate", description=__doc__.splitlines()[0])
     add_warehouse_arguments(parser)
-    parser.add_argument("--weights", default=str(DEFAULT_SEED),
-                        help="the current weights seed (read only; default seeds/health_score_weights.csv)")
+    weights.add_search_arguments(parser)
     parser.add_argument("--project", default=str(PROJECT_ROOT / "dbt_project.yml"),
                         help="dbt_project.yml whose band vars the warehouse was built with (default: this project's)")
     parser.add_argument("--output-dir", default=str(DEFAULT_OUTPUT_DIR),
@@ -47,18 +45,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--min-churners", type=int, default=10,
                         help="churned accounts needed on each side of the cut to calibrate at all, and on a "
                              "scorecard's fitting days to refit its weights (default 10)")
-    parser.add_argument("--tuning-share", type=float, default=0.7,
-                        help="share of the labelled dates, oldest first, to fit on (default 0.7)")
     parser.add_argument("--lead-days", type=int, default=None,
                         help="a churner counts as warned when yellow or red at least this many days before churning "
                              "(default: the project's backtest_warning_lead_days, 28)")
     parser.add_argument("--horizon-days", type=int, default=None,
                         help="how far before churn a warning counts (default: the project's backtest_horizon_days, 90)")
-    parser.add_argument("--max-change", type=float, default=0.10,
-                        help="a weight moves at most this far from its current value (default 0.10)")
-    parser.add_argument("--min-weight", type=float, default=0.02,
-                        help="no weighted component drops below this (default 0.02)")
-    parser.add_argument("--max-rounds", type=int, default=60, help="at most this many search rounds (default 60)")
     parser.add_argument("--quiet", action="store_true", help="print only the closing summary")
     return parser.parse_args(argv)
 
@@ -70,12 +61,11 @@ def argument_error(args: argparse.Namespace) -> str | None:
     if args.max_red_pct > args.max_yellow_or_red_pct:
         return (f"--max-red-pct {args.max_red_pct} exceeds --max-yellow-or-red-pct {args.max_yellow_or_red_pct}: "
                 "red days are also yellow-or-red days, so give a red budget no larger.")
-    if not 0 < args.tuning_share < 1:
-        return f"--tuning-share must be between 0 and 1 (exclusive), got {args.tuning_share}."
+    search_problem = weights.search_argument_error(args)
+    if search_problem:
+        return search_problem
     if args.min_churners < 1:
         return f"--min-churners must be 1 or more, got {args.min_churners}."
-    if args.max_change < 0 or args.min_weight < 0:
-        return "--max-change and --min-weight must be 0 or more."
     output_dir = Path(args.output_dir).resolve()
     for protected in (Path(args.weights).resolve().parent, (PROJECT_ROOT / "seeds").resolve()):
         if output_dir == protected:

@@ -25,25 +25,16 @@ from customer_health.warehouse import query_errors, where
 from customer_health.paths import PROJECT_ROOT
 
 LOG = logging.getLogger("suggest_weights")
-DEFAULT_SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
 DEFAULT_OUTPUT = PROJECT_ROOT / "target" / "backtest" / "health_score_weights.proposed.csv"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_warehouse_arguments(parser)
-    parser.add_argument("--weights", default=str(DEFAULT_SEED),
-                        help="the current weights seed (read only; default seeds/health_score_weights.csv)")
+    weights.add_search_arguments(parser)
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT),
                         help="where to write the proposal (default target/backtest/health_score_weights.proposed.csv); "
                              "never the weights seed itself")
-    parser.add_argument("--tuning-share", type=float, default=0.7,
-                        help="share of the labelled dates, oldest first, to tune on (default 0.7)")
-    parser.add_argument("--max-change", type=float, default=0.10,
-                        help="a weight moves at most this far from its current value (default 0.10)")
-    parser.add_argument("--min-weight", type=float, default=0.02,
-                        help="no weighted component drops below this (default 0.02)")
-    parser.add_argument("--max-rounds", type=int, default=60, help="at most this many search rounds (default 60)")
     parser.add_argument("--quiet", action="store_true", help="print only the proposal and the closing summary")
     return parser.parse_args(argv)
 
@@ -85,14 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(levelname)s %(message)s")
     started = time.monotonic()
     seed_path, output_path = Path(args.weights), Path(args.output)
-    if output_path.exists() and (same_file(output_path, seed_path) or same_file(output_path, DEFAULT_SEED)):
+    if output_path.exists() and (same_file(output_path, seed_path) or same_file(output_path, weights.DEFAULT_SEED)):
         LOG.error("Refusing to write the proposal over the weights seed %s: pass another --output.", output_path)
         return 2
-    if not 0 < args.tuning_share < 1:
-        LOG.error("--tuning-share must be between 0 and 1 (exclusive), got %s.", args.tuning_share)
-        return 2
-    if args.max_change < 0 or args.min_weight < 0:
-        LOG.error("--max-change and --min-weight must be 0 or more.")
+    problem = weights.search_argument_error(args)
+    if problem:
+        LOG.error("%s", problem)
         return 2
     try:
         seed = weights.read_seed(seed_path)

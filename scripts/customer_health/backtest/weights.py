@@ -15,6 +15,7 @@ each weight stays within a band around the current one and above a floor.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import logging
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from customer_health.backtest.ranking import auc
+from customer_health.paths import PROJECT_ROOT
 from customer_health.backtest.tables import BACKTEST_SCHEMA, MARTS_SCHEMA, BacktestMissing, columns, float_array
 from customer_health.warehouse import Warehouse
 
@@ -32,6 +34,30 @@ UNITS = 100  # weights are whole hundredths
 # The weight search tunes the established scorecard on the days it scored; other scorecards'
 # rows are copied into the proposal unchanged.
 SEARCHED_SCORECARD = "established"
+DEFAULT_SEED = PROJECT_ROOT / "seeds" / "health_score_weights.csv"
+
+
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    """The weight search's arguments, shared by health-suggest-weights and its calibrate command:
+    the seed it starts from, the share of history it fits on and the search's bounds."""
+    parser.add_argument("--weights", default=str(DEFAULT_SEED),
+                        help="the current weights seed (read only; default seeds/health_score_weights.csv)")
+    parser.add_argument("--tuning-share", type=float, default=0.7,
+                        help="share of the labelled dates, oldest first, to fit the weights on (default 0.7)")
+    parser.add_argument("--max-change", type=float, default=0.10,
+                        help="a weight moves at most this far from its current value (default 0.10)")
+    parser.add_argument("--min-weight", type=float, default=0.02,
+                        help="no weighted component drops below this (default 0.02)")
+    parser.add_argument("--max-rounds", type=int, default=60, help="at most this many search rounds (default 60)")
+
+
+def search_argument_error(args: argparse.Namespace) -> str | None:
+    """One sentence naming a bad search argument (add_search_arguments) and the fix, or None."""
+    if not 0 < args.tuning_share < 1:
+        return f"--tuning-share must be between 0 and 1 (exclusive), got {args.tuning_share}."
+    if args.max_change < 0 or args.min_weight < 0:
+        return "--max-change and --min-weight must be 0 or more."
+    return None
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,19 @@ def test_a_component_without_a_score_column_is_named(db: Path, tmp_path: Path,
     code, _ = run(["--db", str(db), "--weights", str(seed), "--output", str(tmp_path / "out.csv")])
     assert code == 1
     assert any("made_up_component" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--tuning-share", "1"], "--tuning-share must be between 0 and 1 (exclusive), got 1.0."),
+    (["--min-weight", "-0.01"], "--max-change and --min-weight must be 0 or more."),
+])
+def test_both_commands_refuse_the_same_bad_search_argument(argv: list[str], says: str, tmp_path: Path,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    """suggest-weights and its calibrate command share the search's arguments and their checks,
+    and stop before reading any warehouse (none exists here)."""
+    missing = ["--db", str(tmp_path / "no_such.duckdb")]
+    for command in ([], ["calibrate", "--output-dir", str(tmp_path / "out")]):
+        caplog.clear()
+        code, _ = run([*command, *missing, *argv])
+        assert code == 2, command
+        assert [record.getMessage() for record in caplog.records if record.levelname == "ERROR"] == [says], command

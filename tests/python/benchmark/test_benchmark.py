@@ -1,7 +1,8 @@
 """The benchmark's own machinery: memory of a process tree, timing, the table and the document.
 
 The benchmark itself (minutes to half an hour) is not run here; these tests check the parts
-that turn measurements into the published figures.
+that turn measurements into the published figures. The one exception, the `small` size end
+to end (about 5 minutes), is marked slow: make test-slow runs it, make test does not.
 """
 from __future__ import annotations
 
@@ -81,6 +82,28 @@ def test_table_and_targets_say_what_was_met():
     assert "above the target" not in report.targets([fast])
     both = report.targets([medium, result("large", full=120.0, incremental=36.0)])
     assert "`large`: incremental daily run under 15 % of the full build: 30 %, not met" in both
+
+
+def test_the_table_has_one_row_per_measured_step_with_its_share_of_the_full_build():
+    """Every step the benchmark times, as the end-to-end run prints it (make test-slow runs that
+    one): 10 M events, full build 50 s, daily 10 s (20 %), repeat 9 s (18 %), empty full build
+    9 s (18 %), empty daily 8 s (16 %), models alone 6 s (12 %), dbt ls 3 s (6 %), floor 0.5 s
+    (50 / 0.5 = 100x); rates 10 M / 20 s = 0.50 M/s, 40,000 loads / 10 s = 4.0 k/s."""
+    small = result("small", full=50.0, incremental=10.0, empty=8.0, empty_models=6.0, empty_full=9.0)
+    small = results.Result(**{**small.__dict__, "floor_query": step(0.5)})
+    lines = report.table([small]).splitlines()
+    assert lines[2:] == [
+        "| small | 10,000,000 | 5,000 / 240,000 | data generation | 20.0 s | 0.50 M/s | 100 MB |",
+        "|  |  |  | full `dbt build` | 50.0 s | 0.20 M/s | 2,700 MB |",
+        "|  |  |  | incremental `dbt build` (+1 day, 40,000 loads; 20 % of full) | 10.0 s | 4.0 k/s | 100 MB |",
+        "|  |  |  | the same build again, nothing new (18 % of full) | 9.0 s |  | 100 MB |",
+        "|  |  |  | the full build over empty tables: dbt's own cost (18 % of full) | 9.0 s |  | 100 MB |",
+        "|  |  |  | the daily build over empty tables: dbt's own cost (16 % of full) | 8.0 s |  | 100 MB |",
+        "|  |  |  | the models alone over empty tables, no data tests (12 % of full) | 6.0 s |  | 100 MB |",
+        "|  |  |  | starting dbt and loading the parsed project, `dbt ls` (6 % of full) | 3.0 s |  | 100 MB |",
+        "|  |  |  | sync dry run (Salesforce) | 0.4 s |  | 100 MB |",
+        "|  |  |  | floor: one DuckDB query, 30-day aggregates (full build = 100x) | 0.5 s | 20.00 M/s | 100 MB |",
+    ]
 
 
 def test_doubled_history_sizes_have_twice_the_days_and_events_at_the_same_daily_volume():
@@ -193,6 +216,7 @@ def test_the_document_keeps_other_sizes_and_reads_back(tmp_path, monkeypatch):
     assert (tmp_path / "benchmarks.md").read_text() == text
 
 
+@pytest.mark.slow   # about 5 minutes: make test-slow runs it, make test leaves it out
 def test_the_small_benchmark_runs_end_to_end(tmp_path):
     """The whole benchmark at `small` (1 M events): generation, a full build, the daily
     incremental build, the repeat and empty builds, the sync dry run and the floor query.
