@@ -15,10 +15,10 @@
 --   last active day           active_date, prior_active_accounts -> cumulative
 --   feature adoption (count)  account_feature_days -> feature_deltas (count_features_used_30d)
 --   activation (count)        int_account_milestones_reached -> milestone_deltas
---   tickets, invoices         service_daily (int_account_support_daily, int_account_billing_daily)
+--   tickets, invoices         support_days, billing_days (int_account_support_daily, int_account_billing_daily)
 --
 -- Incremental: each run rebuilds, per account, the days from the first one that can have
--- changed (see recompute_from) and keeps the earlier ones; a row depends only on data up
+-- changed (int_account_metric_days_to_rebuild) and keeps the earlier ones; a row depends only on data up
 -- to its day, so the result equals a full build. Windows only need the 60 days before
 -- the first rebuilt day; all-time values (last active day, milestones) come from all
 -- history. The product-usage concepts share that one rebuild scope, which is why they stay
@@ -30,12 +30,6 @@
     on_schema_change='fail',
     pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_customer_days'), ['account_id', 'as_of_date']) }}"
 ) }}
-{#- what an incremental run reads to find the events that changed (account_day_changes_sql) -#}
-{%- set inputs = {
-    'tracks': ref('stg_segment__tracks'),
-    'groups': ref('stg_segment__groups'),
-    'events': ref('int_events_attributed')
-} %}
 {%- set short_w = var('window_short_days') %}
 {%- set long_w = var('window_long_days') %}
 {%- set freq_w = var('frequency_window_days') %}
@@ -43,150 +37,41 @@
 {%- set lookback = var('champion_lookback_days') %}
 {%- set recent_w = var('baseline_recent_days') %}
 {%- set baseline_w = var('baseline_days') %}
-{#- how far back a rebuilt day's windows reach: the prior 30 days and the lookback -#}
-{%- set reach = [2 * long_w, lookback, freq_w, short_w, recent_w + baseline_w] | max %}
-{%- set cutoff = incremental_cutoff('source_received_at') %}
+{%- set reach = account_metrics_reach_days() %}
 with
 
-customer_days as (
+-- the days this run (re)builds (every customer day on a full build) and what they are built from
+batch_days as (
 
     select
         account_id,
-        as_of_date
-    from {{ ref('int_customer_days') }}
+        as_of_date,
+        config_hash,
+        source_received_at
+    from {{ ref('int_account_metric_days_to_rebuild') }}
 
 ),
 
--- the product configuration and the source tables a row depends on: when they change,
--- every row is rebuilt
-config_fingerprint as (
-
-    select {{ fingerprint_agg('row_text') }} as config_hash
-    from (
-        select 'catalog|' || {{ row_fingerprint(['event', 'feature', 'weight', 'is_meaningful']) }} as row_text
-        from {{ ref('event_catalog') }}
-        union all
-        select 'milestone|' || {{ row_fingerprint(['milestone', 'event']) }}
-        from {{ ref('activation_milestones') }}
-        union all
-        select 'vars|{{ rebuild_vars_text("account_metrics") }}'
-        union all
-        select {{ source_identity_literal() }}
-    ) as config_rows
-
-),
-
--- tickets and invoices, for every customer day: computed on every run, and compared with
--- the stored values to find the days a changed ticket or invoice moved
-service_daily as (
-
-    select
-        support_days.account_id,
-        support_days.as_of_date,
-        support_days.count_open_urgent_tickets,
-        support_days.count_bad_csat_90d,
-        billing_days.count_overdue_invoices
-    from {{ ref('int_account_support_daily') }} as support_days
-    inner join {{ ref('int_account_billing_daily') }} as billing_days
-        on
-            support_days.account_id = billing_days.account_id
-            and support_days.as_of_date = billing_days.as_of_date
-
-),
-
-{%- if is_incremental() %}
-
-    existing as (
-
-        select
-            account_id,
-            as_of_date,
-            config_hash,
-            count_open_urgent_tickets,
-            count_bad_csat_90d,
-            count_overdue_invoices
-        from {{ this }}
-
-    ),
-
-    -- the first day to rebuild per account: any day not built yet (a new day, a new
-    -- customer), everything when the configuration changed, the first day whose ticket or
-    -- invoice counts moved, and the earliest day of any event that was loaded, attributed
-    -- again or started to count since the last run
-    changes as (
-
-        {{ days_not_built_or_reconfigured(
-            'customer_days', 'existing',
-            'existing.config_hash <> config_fingerprint.config_hash', config='config_fingerprint'
-        ) }}
-
-        -- a ticket or invoice changed (created, solved, rated, paid, voided): from the first
-        -- day whose counts moved
-        union all
-        {{ days_with_changed_values(
-            'existing', 'service_daily',
-            ['count_open_urgent_tickets', 'count_bad_csat_90d', 'count_overdue_invoices']
-        ) }}
-
-        {%- if cutoff is not none %}
-
-        -- events loaded, attributed again or counted differently since the last run
-        union all
-        select
-            changed_events.account_id,
-            changed_events.from_date
-        from (
-            {%- set change_state = {'cutoff': cutoff, 'previous_as_of': incremental_max_date('as_of_date')} %}
-            {%- do change_state.update(inputs) %}
-            {{ account_day_changes_sql(change_state) }}
-        ) as changed_events
-        {%- endif %}
-
-    ),
-
-    recompute_from as (
-
-        select
-            account_id,
-            min(from_date) as from_date
-        from changes
-        where account_id is not null
-        group by account_id
-
-    ),
-{%- else %}
-
-    recompute_from as (
-
-        select
-            account_id,
-            min(as_of_date) as from_date
-        from customer_days
-        group by account_id
-
-    ),
-{%- endif %}
-
-batch_days as (
-
-    select customer_days.*
-    from customer_days
-    inner join recompute_from
-        on
-            customer_days.account_id = recompute_from.account_id
-            and customer_days.as_of_date >= recompute_from.from_date
-
-),
-
--- per rebuilt account, its first rebuilt day and the start of the windows that day looks back on
+-- per rebuilt account, the start of the windows its first rebuilt day looks back on
 batch_accounts as (
 
     select
         account_id,
-        min(as_of_date) as from_date,
-        {{ date_add_days('min(as_of_date)', 1 - reach) }} as window_start_date
-    from batch_days
+        min(window_start_date) as window_start_date
+    from {{ ref('int_account_metric_days_to_rebuild') }}
     group by account_id
+
+),
+
+support_days as (
+
+    select * from {{ ref('int_account_support_daily') }}
+
+),
+
+billing_days as (
+
+    select * from {{ ref('int_account_billing_daily') }}
 
 ),
 
@@ -579,27 +464,27 @@ final as (
         cast(running.count_milestones_completed as integer) as count_milestones_completed,
         running.last_active_date,
         {{ days_between('running.last_active_date', 'batch_days.as_of_date') }} as days_since_last_active,
-        service_daily.count_open_urgent_tickets,
-        service_daily.count_bad_csat_90d,
-        service_daily.count_overdue_invoices,
+        support_days.count_open_urgent_tickets,
+        support_days.count_bad_csat_90d,
+        billing_days.count_overdue_invoices,
 
         -- what the row was computed from, so an incremental run knows what to rebuild
-        cast(config_fingerprint.config_hash as {{ dbt.type_string() }}) as config_hash,
-        cast(
-            {{ latest_value_sql(inputs.events, 'received_at') }}
-            as {{ dbt.type_timestamp() }}
-        ) as source_received_at,
+        batch_days.config_hash,
+        batch_days.source_received_at,
         {{ run_started_at_sql() }} as rebuilt_at
     from batch_days
     inner join running
         on
             batch_days.account_id = running.account_id
             and batch_days.as_of_date = running.as_of_date
-    inner join service_daily
+    inner join support_days
         on
-            batch_days.account_id = service_daily.account_id
-            and batch_days.as_of_date = service_daily.as_of_date
-    cross join config_fingerprint
+            batch_days.account_id = support_days.account_id
+            and batch_days.as_of_date = support_days.as_of_date
+    inner join billing_days
+        on
+            batch_days.account_id = billing_days.account_id
+            and batch_days.as_of_date = billing_days.as_of_date
 
 )
 
