@@ -16,6 +16,9 @@
     'groups': ref('stg_segment__groups'),
     'events': ref('int_events_attributed')
 } %}
+{#- what the support and billing counts of the kept days are recomputed from -#}
+{%- set tickets = ref('stg_support__tickets') %}
+{%- set invoices = ref('stg_billing__invoices') %}
 {%- set stored = incremental_relation_of('int_account_daily_metrics') %}
 with
 
@@ -31,18 +34,6 @@ customer_days as (
 config_hash as (
 
     select config_hash from {{ ref('int_account_metrics_config_hash') }}
-
-),
-
-tickets as (
-
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
-invoices as (
-
-    select * from {{ ref('stg_billing__invoices') }}
 
 ),
 
@@ -71,7 +62,7 @@ invoices as (
             open_urgent_tickets,
             bad_csat,
             0 as overdue_invoices
-        from ({{ ticket_count_changes('tickets') }}) as ticket_changes
+        from ({{ ticket_count_changes(tickets) }}) as ticket_changes
         union all
         select
             account_id,
@@ -79,7 +70,7 @@ invoices as (
             0,
             0,
             overdue_invoices
-        from ({{ overdue_invoice_changes('invoices') }}) as invoice_changes
+        from ({{ overdue_invoice_changes(invoices) }}) as invoice_changes
 
     ),
 
