@@ -20,7 +20,7 @@ milestone_deltas as (
 
     select
         account_id,
-        completed_date as delta_date,
+        reached_date as delta_date,
         1 as milestones_completed
     from {{ ref('int_account_milestones_reached') }}
 
