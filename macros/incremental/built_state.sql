@@ -1,18 +1,21 @@
-{% macro incremental_cutoff(column) %}
+{% macro incremental_cutoff(column, stored=none) %}
     {#- The received_at from which an incremental run reprocesses loads: the latest value
         of `column` already in this model minus var('incremental_lookback_days'), as a SQL
-        timestamp literal. None on a full build or while the model is empty. -#}
-    {%- if not execute or not is_incremental() -%}
+        timestamp literal. None on a full build or while the model is empty. `stored`: the
+        kept table to read instead of `this` (incremental_relation_of(), for an ephemeral part
+        of the model; none there means a full build). -#}
+    {%- if not execute or (stored is none and not is_incremental()) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- set stored = this if stored is none else stored -%}
+    {%- set existing_columns = adapter.get_columns_in_relation(stored) | map(attribute='name') | map('lower') | list -%}
     {%- if column | lower not in existing_columns -%}
         {{ exceptions.raise_compiler_error(
-            this ~ " was built by an older version of this project (it has no column " ~ column
-            ~ "). Rebuild it once with: dbt build --full-refresh --select " ~ this.identifier
+            stored ~ " was built by an older version of this project (it has no column " ~ column
+            ~ "). Rebuild it once with: dbt build --full-refresh --select " ~ stored.identifier
         ) }}
     {%- endif -%}
-    {%- set latest = run_query('select ' ~ latest_value_sql(this, column)).columns[0].values()[0] -%}
+    {%- set latest = run_query('select ' ~ latest_value_sql(stored, column)).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -33,13 +36,14 @@
     )
 {%- endmacro %}
 
-{% macro incremental_max_date(column) %}
+{% macro incremental_max_date(column, stored=none) %}
     {#- The latest value of a date column already in this model, read before the run changes
-        it, as a SQL date literal; null on a full build or while the model is empty. -#}
-    {%- if not execute or not is_incremental() -%}
+        it, as a SQL date literal; null on a full build or while the model is empty.
+        `stored`: as in incremental_cutoff(). -#}
+    {%- if not execute or (stored is none and not is_incremental()) -%}
         {{ return('cast(null as date)') }}
     {%- endif -%}
-    {%- set latest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {%- set latest = run_query('select max(' ~ column ~ ') from ' ~ (this if stored is none else stored)).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return('cast(null as date)') }}
     {%- endif -%}

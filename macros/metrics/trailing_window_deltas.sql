@@ -67,3 +67,14 @@
     ) as changes
     group by {{ partition_by }}, delta_date
 {%- endmacro %}
+
+{% macro account_metrics_reach_days() %}
+    {#- How many days back a day of int_account_daily_metrics looks, that day included: the
+        longest of its windows (30 days and the 30 before them, the quiet users' lookback,
+        active days, 7 days, the recent days and their baseline). A rebuilt day's windows
+        start this many days before it, plus one. -#}
+    {{ return([
+        2 * var('window_long_days'), var('champion_lookback_days'), var('frequency_window_days'),
+        var('window_short_days'), var('baseline_recent_days') + var('baseline_days')
+    ] | max) }}
+{% endmacro %}
