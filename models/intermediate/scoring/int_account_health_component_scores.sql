@@ -121,16 +121,16 @@ final as (
         cast(null as {{ text }}) as driver_note_engagement,
         true as is_available_engagement,
         cast(round(cast(
-            least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + {{ var('engagement_seat_target_points') }}))
-            as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement,
+            least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + {{ var('engagement_seat_target_points') }})) as decimal(38, 10)
+        ), 1) as {{ dbl }}) as score_engagement,
         -- engagement_trend: the last 30 days' points against the 30 before; 0 at trend_zero_ratio_pct, 100 at 100 %
         cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ dbl }}) as raw_value_engagement_trend,
         cast(cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ text }}) || '%' as {{ text }}) as value_text_engagement_trend,
         cast(null as {{ text }}) as driver_figure_engagement_trend,
         cast(null as {{ text }}) as driver_note_engagement_trend,
         coalesce(sum_points_prior_30d > 0, false) as is_available_engagement_trend,
-        cast(round(cast(case when sum_points_prior_30d > 0 then greatest(0.0, least(100.0,
-            100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
+        cast(round(cast(case when sum_points_prior_30d > 0 then greatest(0.0, least(
+            100.0, 100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
         )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement_trend,
         -- engagement_vs_baseline: recent points per day against the account's own baseline;
         -- 0 at baseline_zero_ratio_pct, 100 at baseline_full_ratio_pct
@@ -139,8 +139,8 @@ final as (
         cast(null as {{ text }}) as driver_figure_engagement_vs_baseline,
         cast(null as {{ text }}) as driver_note_engagement_vs_baseline,
         coalesce(sum_points_baseline > 0, false) as is_available_engagement_vs_baseline,
-        cast(round(cast(case when sum_points_baseline > 0 then greatest(0.0, least(100.0,
-            100.0 * (baseline_ratio_pct - {{ baseline_zero }}) / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
+        cast(round(cast(case when sum_points_baseline > 0 then greatest(0.0, least(
+            100.0, 100.0 * (baseline_ratio_pct - {{ baseline_zero }}) / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
         )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement_vs_baseline,
         -- silent_users: the share of 60-day points from users now silent; 100 at none, 0 at silent_share_zero_pct
         cast(silent_points_pct as {{ dbl }}) as raw_value_silent_users,
@@ -158,8 +158,8 @@ final as (
         cast(null as {{ text }}) as driver_note_usage_frequency,
         true as is_available_usage_frequency,
         cast(round(cast(
-            least(100.0, 100.0 * active_days_pct / {{ var('frequency_target_pct') }})
-            as decimal(38, 10)), 1) as {{ dbl }}) as score_usage_frequency,
+            least(100.0, 100.0 * active_days_pct / {{ var('frequency_target_pct') }}) as decimal(38, 10)
+        ), 1) as {{ dbl }}) as score_usage_frequency,
         -- feature_adoption: 50 at adoption_low_pct, 100 at adoption_high_pct, linear between
         cast(feature_adoption_pct as {{ dbl }}) as raw_value_feature_adoption,
         cast(cast(feature_adoption_pct as {{ text }}) || '%' as {{ text }}) as value_text_feature_adoption,
@@ -206,17 +206,20 @@ final as (
         cast(null as {{ text }}) as driver_note_tenure,
         true as is_available_tenure,
         cast(round(cast(
-            least(100.0, 100.0 * tenure_days / {{ var('tenure_mature_days') }})
-            as decimal(38, 10)), 1) as {{ dbl }}) as score_tenure,
+            least(100.0, 100.0 * tenure_days / {{ var('tenure_mature_days') }}) as decimal(38, 10)
+        ), 1) as {{ dbl }}) as score_tenure,
         -- support: 100 less points per open high/urgent ticket and per ticket rated bad in 90 days
         cast(count_open_urgent_tickets + count_bad_csat_90d as {{ dbl }}) as raw_value_support,
-        cast(cast(count_open_urgent_tickets as {{ text }}) || ' open high/urgent, '
-            || cast(count_bad_csat_90d as {{ text }}) || ' rated bad' as {{ text }}) as value_text_support,
+        cast(
+            cast(count_open_urgent_tickets as {{ text }}) || ' open high/urgent, ' || cast(count_bad_csat_90d as {{ text }}) || ' rated bad'
+            as {{ text }}
+        ) as value_text_support,
         cast(count_open_urgent_tickets as {{ text }}) as driver_figure_support,
         cast(count_bad_csat_90d as {{ text }}) as driver_note_support,
         has_tickets as is_available_support,
-        cast(round(cast(case when has_tickets then greatest(0.0, 100.0
-            - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
+        cast(round(cast(case when has_tickets then greatest(
+            0.0,
+            100.0 - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
             - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
         ) end as decimal(38, 10)), 1) as {{ dbl }}) as score_support,
         -- sentiment: the latest NPS answer (0..10) times 10

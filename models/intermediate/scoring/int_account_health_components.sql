@@ -71,10 +71,10 @@ stored as (
     {%- else %}
         -- seeds/health_components.csv is not loaded yet (dbt parse, lint): no rows
         select
-            account_id,
-            as_of_date,
-            scorecard,
-            health_score,
+            scores.account_id,
+            scores.as_of_date,
+            scores.scorecard,
+            scores.health_score,
             cast(null as {{ dbt.type_string() }}) as component,
             cast(null as {{ type_double() }}) as raw_value,
             cast(null as {{ dbt.type_string() }}) as value_text,
@@ -85,6 +85,8 @@ stored as (
             cast(null as integer) as points,
             cast(null as decimal(9, 1)) as max_points
         from scores
+        inner join definitions
+            on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
         where 1 = 0
     {%- endfor %}
 
