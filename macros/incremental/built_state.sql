@@ -50,6 +50,21 @@
     {{ return("cast('" ~ (latest if latest is string else latest.isoformat()) ~ "' as date)") }}
 {% endmacro %}
 
+{% macro incremental_max_timestamp(column) %}
+    {#- The latest value of a timestamp column already in this model, read before the run
+        changes it, as a SQL timestamp literal: the rows of an upstream table stamped later
+        were rebuilt since. The earliest timestamp on a full build or while it is empty. -#}
+    {%- set earliest = "cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(earliest) }}
+    {%- endif -%}
+    {%- set latest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {%- if latest is none -%}
+        {{ return(earliest) }}
+    {%- endif -%}
+    {{ return("cast('" ~ (latest if latest is string else latest.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}
+
 {% macro run_started_at_sql() %}
     {#- When this dbt invocation started, as a timestamp: stamps the rows a run rebuilt. -#}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})

@@ -1,233 +1,108 @@
--- One row per account, customer day and health component: the component's raw value, the
--- short texts its sentences quote, whether it has data, and its 0..100 score. This is the
--- one place a component is defined: each block below is one component, its curve a plain
--- `case` (or least/greatest) over int_account_health_inputs. Its label, unit and sentence
--- templates are in seeds/health_components.csv, its weight per scorecard in
--- seeds/health_score_weights.csv; int_account_health_scores turns the scores into points.
--- A component without data (is_available false) is not scored as zero: its weight is
--- spread over the others. Texts: value_text is the value as a change quotes it
--- ('73.6%'); driver_figure and driver_note fill the {figure} and {note} of the driver
--- template. Scores are cast to decimal(38, 10) here and rounded to one decimal below.
-{{ config(materialized='ephemeral') }}
+-- One row per account and customer day: the inputs of int_account_health_inputs and, per health
+-- component, its raw value, the short texts its sentences quote, whether it has data and its 0..100
+-- score. This is the one place a component is defined: each commented group of columns below is one
+-- component, its curve a plain `case` (or least/greatest). Its label, unit and sentence templates are in
+-- seeds/health_components.csv, its weight in seeds/health_score_weights.csv; int_account_health_scores
+-- turns the scores into points. A component without data (is_available false) is not scored as zero.
+-- Texts: value_text is the value as a change quotes it ('73.6%'); driver_figure and driver_note fill the
+-- {figure} and {note} of the driver template. Scores: decimal(38, 10), rounded to one decimal.
+-- Incremental, the place the batch is chosen: per account, the days from the first one whose inputs
+-- changed (or not built yet; all when the weights or thresholds changed) are rebuilt, stamped rebuilt_at;
+-- days no longer in the inputs are deleted first. int_account_health_scores reads the rebuilt rows.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key=['account_id', 'as_of_date'],
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_inputs'), ['account_id', 'as_of_date']) }}"
+) }}
 {%- set text = dbt.type_string() %}
+{%- set dbl = type_double() %}
 {%- set low = var('adoption_low_pct') %}
 {%- set high = var('adoption_high_pct') %}
 {%- set trend_zero = var('trend_zero_ratio_pct') %}
 {%- set baseline_zero = var('baseline_zero_ratio_pct') %}
 {%- set recency_zero = var('recency_zero_days') %}
+{%- set input_columns = [
+    'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
+    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct', 'sum_silent_points_60d', 'silent_points_pct',
+    'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
+    'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
+    'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
+    'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
+] %}
 with
 
 inputs as (
 
-    select
-        *,
-        {{ round_to('sum_points_30d / engagement_basis_users', 2) }} as points_per_seat
-    from {{ ref('int_account_health_inputs') }}
+    select * from {{ ref('int_account_health_inputs') }}
 
 ),
 
-components as (
+-- the weights and scoring thresholds: when they change, every row is rebuilt
+config_version as (
 
-    -- engagement: points per licensed seat on a log curve, 100 at engagement_seat_target_points
-    select
-        account_id, as_of_date, 'engagement' as component,
-        cast(points_per_seat as {{ type_double() }}) as raw_value,
-        cast(points_per_seat as {{ text }}) as value_text,
-        cast(null as {{ text }}) as driver_figure,
-        cast(null as {{ text }}) as driver_note,
-        true as is_available,
-        cast(
-            least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + {{ var('engagement_seat_target_points') }}))
-            as decimal(38, 10)
-        ) as score
-    from inputs
+    {{ score_version_sql(ref('health_score_weights')) }}
 
-    -- engagement_trend: the last 30 days' points against the 30 before; 0 at trend_zero_ratio_pct, 100 at 100 %
-    union all
-    select
-        account_id, as_of_date, 'engagement_trend',
-        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ type_double() }}),
-        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ text }}) || '%',
-        null, null,
-        coalesce(sum_points_prior_30d > 0, false),
-        cast(case
-            when sum_points_prior_30d > 0
-                then greatest(
-                    0.0,
-                    least(
-                        100.0,
-                        100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
-                    )
-                )
-        end as decimal(38, 10))
-    from inputs
+),
 
-    -- engagement_vs_baseline: recent points per day against the account's own baseline;
-    -- 0 at baseline_zero_ratio_pct, 100 at baseline_full_ratio_pct
-    union all
-    select
-        account_id, as_of_date, 'engagement_vs_baseline',
-        cast(baseline_ratio_pct as {{ type_double() }}),
-        cast(baseline_ratio_pct as {{ text }}) || '%',
-        null, null,
-        coalesce(sum_points_baseline > 0, false),
-        cast(case
-            when sum_points_baseline > 0
-                then greatest(
-                    0.0,
-                    least(
-                        100.0,
-                        100.0 * (baseline_ratio_pct - {{ baseline_zero }})
-                        / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
-                    )
-                )
-        end as decimal(38, 10))
-    from inputs
+{%- if is_incremental() %}
 
-    -- silent_users: the share of 60-day points from users now silent; 100 at none, 0 at silent_share_zero_pct
-    union all
-    select
-        account_id, as_of_date, 'silent_users',
-        cast(silent_points_pct as {{ type_double() }}),
-        cast(silent_points_pct as {{ text }}) || '%',
-        null, null,
-        coalesce(sum_points_60d > 0, false),
-        cast(case
-            when sum_points_60d > 0 then greatest(0.0, 100.0 - 100.0 * silent_points_pct / {{ var('silent_share_zero_pct') }})
-        end as decimal(38, 10))
-    from inputs
+    existing as (
 
-    -- usage_frequency: the share of the last 28 days with an active user; 100 at frequency_target_pct
-    union all
-    select
-        account_id, as_of_date, 'usage_frequency',
-        cast(active_days_pct as {{ type_double() }}),
-        cast(count_active_days_28d as {{ text }}),
-        cast(active_days_pct as {{ text }}),
-        null,
-        true,
-        cast(least(100.0, 100.0 * active_days_pct / {{ var('frequency_target_pct') }}) as decimal(38, 10))
-    from inputs
+        select * from {{ this }}
 
-    -- feature_adoption: 50 at adoption_low_pct, 100 at adoption_high_pct, linear between
-    union all
-    select
-        account_id, as_of_date, 'feature_adoption',
-        cast(feature_adoption_pct as {{ type_double() }}),
-        cast(feature_adoption_pct as {{ text }}) || '%',
-        null,
-        case when feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end,
-        true,
-        cast(case
-            when feature_adoption_pct >= {{ high }} then 100.0
-            when feature_adoption_pct < {{ low }} then 50.0 * feature_adoption_pct / {{ low }}
-            else 50.0 + 50.0 * (feature_adoption_pct - {{ low }}) / ({{ high }} - {{ low }})
-        end as decimal(38, 10))
-    from inputs
+    ),
 
-    -- activation: the share of onboarding milestones reached
-    union all
-    select
-        account_id, as_of_date, 'activation',
-        cast(activation_pct as {{ type_double() }}),
-        cast(count_milestones_completed as {{ text }}),
-        cast(activation_pct as {{ text }}),
-        null,
-        true,
-        cast(cast(activation_pct as {{ type_double() }}) as decimal(38, 10))
-    from inputs
+    -- the first day to rebuild per account: a day not built yet, any input that differs from what the
+    -- kept row was computed from, or everything when the configuration changed
+    changes as (
 
-    -- seat_utilisation: active users in 30 days per licensed seat; 100 at seat_utilisation_target_pct
-    union all
-    select
-        account_id, as_of_date, 'seat_utilisation',
-        cast(active_user_pct as {{ type_double() }}),
-        cast(active_users_30d as {{ text }}) || ' of ' || cast(licensed_seats as {{ text }}),
-        cast(active_user_pct as {{ text }}),
-        null,
-        coalesce(licensed_seats > 0, false),
-        cast(case
-            when licensed_seats > 0 then least(100.0, 100.0 * active_user_pct / {{ var('seat_utilisation_target_pct') }})
-        end as decimal(38, 10))
-    from inputs
+        {{ days_not_built_or_reconfigured(
+            'inputs', 'existing',
+            'existing.score_version <> config_version.score_version', config='config_version'
+        ) }}
 
-    -- recency: 100 when active yesterday, 0 at recency_zero_days or never active
-    union all
-    select
-        account_id, as_of_date, 'recency',
-        cast(days_since_last_active as {{ type_double() }}),
-        coalesce(cast(days_since_last_active as {{ text }}), 'never active'),
-        null,
-        case
-            when days_since_last_active is null then 'yet'
-            else 'for ' || cast(days_since_last_active as {{ text }}) || ' days'
-        end,
-        true,
-        cast(case
-            when days_since_last_active is null then 0.0
-            else greatest(
-                0.0,
-                least(100.0, 100.0 * ({{ recency_zero }} - days_since_last_active) / ({{ recency_zero }} - 1))
-            )
-        end as decimal(38, 10))
-    from inputs
+        union all
+        {{ days_with_changed_values('existing', 'inputs', input_columns) }}
 
-    -- tenure: days a customer; 100 at tenure_mature_days
-    union all
-    select
-        account_id, as_of_date, 'tenure',
-        cast(tenure_days as {{ type_double() }}),
-        cast(tenure_days as {{ text }}),
-        null, null,
-        true,
-        cast(least(100.0, 100.0 * tenure_days / {{ var('tenure_mature_days') }}) as decimal(38, 10))
-    from inputs
+    ),
 
-    -- support: 100 less points per open high/urgent ticket and per ticket rated bad in 90 days
-    union all
-    select
-        account_id, as_of_date, 'support',
-        cast(count_open_urgent_tickets + count_bad_csat_90d as {{ type_double() }}),
-        cast(count_open_urgent_tickets as {{ text }}) || ' open high/urgent, '
-        || cast(count_bad_csat_90d as {{ text }}) || ' rated bad',
-        cast(count_open_urgent_tickets as {{ text }}),
-        cast(count_bad_csat_90d as {{ text }}),
-        has_tickets,
-        cast(case
-            when has_tickets
-                then greatest(
-                    0.0,
-                    100.0
-                    - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
-                    - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
-                )
-        end as decimal(38, 10))
-    from inputs
+    recompute_from as (
 
-    -- sentiment: the latest NPS answer (0..10) times 10
-    union all
-    select
-        account_id, as_of_date, 'sentiment',
-        cast(latest_nps_score as {{ type_double() }}),
-        cast(latest_nps_score as {{ text }}),
-        null,
-        case when latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (a detractor)' else '' end,
-        latest_nps_score is not null,
-        cast(10.0 * latest_nps_score as decimal(38, 10))
-    from inputs
+        select
+            account_id,
+            min(from_date) as from_date
+        from changes
+        group by account_id
 
-    -- billing: 100 less points per overdue invoice
-    union all
+    ),
+
+    batch_inputs as (
+
+        select inputs.*
+        from inputs
+        inner join recompute_from
+            on inputs.account_id = recompute_from.account_id and inputs.as_of_date >= recompute_from.from_date
+
+    ),
+{%- else %}
+
+    batch_inputs as (
+
+        select * from inputs
+
+    ),
+{%- endif %}
+
+batch as (
+
     select
-        account_id, as_of_date, 'billing',
-        cast(count_overdue_invoices as {{ type_double() }}),
-        cast(count_overdue_invoices as {{ text }}),
-        null, null,
-        has_invoices,
-        cast(case
-            when has_invoices then greatest(0.0, 100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices)
-        end as decimal(38, 10))
-    from inputs
+        batch_inputs.*,
+        config_version.score_version,
+        {{ round_to('batch_inputs.sum_points_30d / batch_inputs.engagement_basis_users', 2) }} as points_per_seat
+    from batch_inputs
+    cross join config_version
 
 ),
 
@@ -236,14 +111,137 @@ final as (
     select
         cast(account_id as {{ text }}) as account_id,
         as_of_date,
-        cast(component as {{ text }}) as component,
-        raw_value,
-        value_text,
-        driver_figure,
-        driver_note,
-        is_available,
-        cast(round(score, 1) as {{ type_double() }}) as component_score
-    from components
+        {%- for column in input_columns %}
+            {{ column }},
+        {%- endfor %}
+        -- engagement: points per licensed seat on a log curve, 100 at engagement_seat_target_points
+        cast(points_per_seat as {{ dbl }}) as raw_value_engagement,
+        cast(points_per_seat as {{ text }}) as value_text_engagement,
+        cast(null as {{ text }}) as driver_figure_engagement,
+        cast(null as {{ text }}) as driver_note_engagement,
+        true as is_available_engagement,
+        cast(round(cast(
+            least(100.0, 100.0 * ln(1 + points_per_seat) / ln(1 + {{ var('engagement_seat_target_points') }})) as decimal(38, 10)
+        ), 1) as {{ dbl }}) as score_engagement,
+        -- engagement_trend: the last 30 days' points against the 30 before; 0 at trend_zero_ratio_pct, 100 at 100 %
+        cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ dbl }}) as raw_value_engagement_trend,
+        cast(cast({{ pct('sum_points_30d', 'sum_points_prior_30d') }} as {{ text }}) || '%' as {{ text }}) as value_text_engagement_trend,
+        cast(null as {{ text }}) as driver_figure_engagement_trend,
+        cast(null as {{ text }}) as driver_note_engagement_trend,
+        coalesce(sum_points_prior_30d > 0, false) as is_available_engagement_trend,
+        cast(round(cast(case when sum_points_prior_30d > 0 then greatest(0.0, least(
+            100.0, 100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
+        )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement_trend,
+        -- engagement_vs_baseline: recent points per day against the account's own baseline;
+        -- 0 at baseline_zero_ratio_pct, 100 at baseline_full_ratio_pct
+        cast(baseline_ratio_pct as {{ dbl }}) as raw_value_engagement_vs_baseline,
+        cast(cast(baseline_ratio_pct as {{ text }}) || '%' as {{ text }}) as value_text_engagement_vs_baseline,
+        cast(null as {{ text }}) as driver_figure_engagement_vs_baseline,
+        cast(null as {{ text }}) as driver_note_engagement_vs_baseline,
+        coalesce(sum_points_baseline > 0, false) as is_available_engagement_vs_baseline,
+        cast(round(cast(case when sum_points_baseline > 0 then greatest(0.0, least(
+            100.0, 100.0 * (baseline_ratio_pct - {{ baseline_zero }}) / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
+        )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement_vs_baseline,
+        -- silent_users: the share of 60-day points from users now silent; 100 at none, 0 at silent_share_zero_pct
+        cast(silent_points_pct as {{ dbl }}) as raw_value_silent_users,
+        cast(cast(silent_points_pct as {{ text }}) || '%' as {{ text }}) as value_text_silent_users,
+        cast(null as {{ text }}) as driver_figure_silent_users,
+        cast(null as {{ text }}) as driver_note_silent_users,
+        coalesce(sum_points_60d > 0, false) as is_available_silent_users,
+        cast(round(cast(case
+            when sum_points_60d > 0 then greatest(0.0, 100.0 - 100.0 * silent_points_pct / {{ var('silent_share_zero_pct') }})
+        end as decimal(38, 10)), 1) as {{ dbl }}) as score_silent_users,
+        -- usage_frequency: the share of the last 28 days with an active user; 100 at frequency_target_pct
+        cast(active_days_pct as {{ dbl }}) as raw_value_usage_frequency,
+        cast(count_active_days_28d as {{ text }}) as value_text_usage_frequency,
+        cast(active_days_pct as {{ text }}) as driver_figure_usage_frequency,
+        cast(null as {{ text }}) as driver_note_usage_frequency,
+        true as is_available_usage_frequency,
+        cast(round(cast(
+            least(100.0, 100.0 * active_days_pct / {{ var('frequency_target_pct') }}) as decimal(38, 10)
+        ), 1) as {{ dbl }}) as score_usage_frequency,
+        -- feature_adoption: 50 at adoption_low_pct, 100 at adoption_high_pct, linear between
+        cast(feature_adoption_pct as {{ dbl }}) as raw_value_feature_adoption,
+        cast(cast(feature_adoption_pct as {{ text }}) || '%' as {{ text }}) as value_text_feature_adoption,
+        cast(null as {{ text }}) as driver_figure_feature_adoption,
+        cast(case when feature_adoption_pct < {{ low }} then ' (below {{ low }}%)' else '' end as {{ text }}) as driver_note_feature_adoption,
+        true as is_available_feature_adoption,
+        cast(round(cast(case
+            when feature_adoption_pct >= {{ high }} then 100.0
+            when feature_adoption_pct < {{ low }} then 50.0 * feature_adoption_pct / {{ low }}
+            else 50.0 + 50.0 * (feature_adoption_pct - {{ low }}) / ({{ high }} - {{ low }})
+        end as decimal(38, 10)), 1) as {{ dbl }}) as score_feature_adoption,
+        -- activation: the share of onboarding milestones reached
+        cast(activation_pct as {{ dbl }}) as raw_value_activation,
+        cast(count_milestones_completed as {{ text }}) as value_text_activation,
+        cast(activation_pct as {{ text }}) as driver_figure_activation,
+        cast(null as {{ text }}) as driver_note_activation,
+        true as is_available_activation,
+        cast(round(cast(cast(activation_pct as {{ dbl }}) as decimal(38, 10)), 1) as {{ dbl }}) as score_activation,
+        -- seat_utilisation: active users in 30 days per licensed seat; 100 at seat_utilisation_target_pct
+        cast(active_user_pct as {{ dbl }}) as raw_value_seat_utilisation,
+        cast(cast(active_users_30d as {{ text }}) || ' of ' || cast(licensed_seats as {{ text }}) as {{ text }}) as value_text_seat_utilisation,
+        cast(active_user_pct as {{ text }}) as driver_figure_seat_utilisation,
+        cast(null as {{ text }}) as driver_note_seat_utilisation,
+        coalesce(licensed_seats > 0, false) as is_available_seat_utilisation,
+        cast(round(cast(case
+            when licensed_seats > 0 then least(100.0, 100.0 * active_user_pct / {{ var('seat_utilisation_target_pct') }})
+        end as decimal(38, 10)), 1) as {{ dbl }}) as score_seat_utilisation,
+        -- recency: 100 when active yesterday, 0 at recency_zero_days or never active
+        cast(days_since_last_active as {{ dbl }}) as raw_value_recency,
+        cast(coalesce(cast(days_since_last_active as {{ text }}), 'never active') as {{ text }}) as value_text_recency,
+        cast(null as {{ text }}) as driver_figure_recency,
+        cast(case
+            when days_since_last_active is null then 'yet' else 'for ' || cast(days_since_last_active as {{ text }}) || ' days'
+        end as {{ text }}) as driver_note_recency,
+        true as is_available_recency,
+        cast(round(cast(case
+            when days_since_last_active is null then 0.0
+            else greatest(0.0, least(100.0, 100.0 * ({{ recency_zero }} - days_since_last_active) / ({{ recency_zero }} - 1)))
+        end as decimal(38, 10)), 1) as {{ dbl }}) as score_recency,
+        -- tenure: days a customer; 100 at tenure_mature_days
+        cast(tenure_days as {{ dbl }}) as raw_value_tenure,
+        cast(tenure_days as {{ text }}) as value_text_tenure,
+        cast(null as {{ text }}) as driver_figure_tenure,
+        cast(null as {{ text }}) as driver_note_tenure,
+        true as is_available_tenure,
+        cast(round(cast(
+            least(100.0, 100.0 * tenure_days / {{ var('tenure_mature_days') }}) as decimal(38, 10)
+        ), 1) as {{ dbl }}) as score_tenure,
+        -- support: 100 less points per open high/urgent ticket and per ticket rated bad in 90 days
+        cast(count_open_urgent_tickets + count_bad_csat_90d as {{ dbl }}) as raw_value_support,
+        cast(
+            cast(count_open_urgent_tickets as {{ text }}) || ' open high/urgent, ' || cast(count_bad_csat_90d as {{ text }}) || ' rated bad'
+            as {{ text }}
+        ) as value_text_support,
+        cast(count_open_urgent_tickets as {{ text }}) as driver_figure_support,
+        cast(count_bad_csat_90d as {{ text }}) as driver_note_support,
+        has_tickets as is_available_support,
+        cast(round(cast(case when has_tickets then greatest(
+            0.0,
+            100.0 - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
+            - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
+        ) end as decimal(38, 10)), 1) as {{ dbl }}) as score_support,
+        -- sentiment: the latest NPS answer (0..10) times 10
+        cast(latest_nps_score as {{ dbl }}) as raw_value_sentiment,
+        cast(latest_nps_score as {{ text }}) as value_text_sentiment,
+        cast(null as {{ text }}) as driver_figure_sentiment,
+        cast(case when latest_nps_score <= {{ var('nps_detractor_max_score') }} then ' (a detractor)' else '' end as {{ text }})
+            as driver_note_sentiment,
+        latest_nps_score is not null as is_available_sentiment,
+        cast(round(cast(10.0 * latest_nps_score as decimal(38, 10)), 1) as {{ dbl }}) as score_sentiment,
+        -- billing: 100 less points per overdue invoice
+        cast(count_overdue_invoices as {{ dbl }}) as raw_value_billing,
+        cast(count_overdue_invoices as {{ text }}) as value_text_billing,
+        cast(null as {{ text }}) as driver_figure_billing,
+        cast(null as {{ text }}) as driver_note_billing,
+        has_invoices as is_available_billing,
+        cast(round(cast(case
+            when has_invoices then greatest(0.0, 100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices)
+        end as decimal(38, 10)), 1) as {{ dbl }}) as score_billing,
+        cast(score_version as {{ text }}) as score_version,
+        {{ run_started_at_sql() }} as rebuilt_at
+    from batch
 
 )
 

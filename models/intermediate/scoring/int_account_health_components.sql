@@ -44,35 +44,49 @@ texts as (
 
 ),
 
--- the stored points, one row per component
+-- the stored points, value and texts, one row per component
 stored as (
 
     {%- for c in components %}
         select
-            account_id,
-            as_of_date,
-            scorecard,
-            health_score,
+            scores.account_id,
+            scores.as_of_date,
+            scores.scorecard,
+            scores.health_score,
             '{{ c }}' as component,
-            score_{{ c }} as component_score,
-            points_{{ c }} as points,
-            max_points_{{ c }} as max_points
+            definitions.raw_value_{{ c }} as raw_value,
+            definitions.value_text_{{ c }} as value_text,
+            definitions.driver_figure_{{ c }} as driver_figure,
+            definitions.driver_note_{{ c }} as driver_note,
+            definitions.is_available_{{ c }} as is_available,
+            scores.score_{{ c }} as component_score,
+            scores.points_{{ c }} as points,
+            scores.max_points_{{ c }} as max_points
         from scores
+        inner join definitions
+            on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
         {%- if not loop.last %}
             union all
         {%- endif %}
     {%- else %}
         -- seeds/health_components.csv is not loaded yet (dbt parse, lint): no rows
         select
-            account_id,
-            as_of_date,
-            scorecard,
-            health_score,
+            scores.account_id,
+            scores.as_of_date,
+            scores.scorecard,
+            scores.health_score,
             cast(null as {{ dbt.type_string() }}) as component,
+            cast(null as {{ type_double() }}) as raw_value,
+            cast(null as {{ dbt.type_string() }}) as value_text,
+            cast(null as {{ dbt.type_string() }}) as driver_figure,
+            cast(null as {{ dbt.type_string() }}) as driver_note,
+            cast(null as boolean) as is_available,
             cast(null as {{ type_double() }}) as component_score,
             cast(null as integer) as points,
             cast(null as decimal(9, 1)) as max_points
         from scores
+        inner join definitions
+            on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
         where 1 = 0
     {%- endfor %}
 
@@ -85,11 +99,11 @@ joined as (
         stored.as_of_date,
         stored.scorecard,
         stored.component,
-        definitions.raw_value,
-        definitions.value_text,
-        definitions.driver_figure,
-        definitions.driver_note,
-        definitions.is_available,
+        stored.raw_value,
+        stored.value_text,
+        stored.driver_figure,
+        stored.driver_note,
+        stored.is_available,
         stored.component_score,
         weights.weight,
         stored.max_points,
@@ -104,11 +118,6 @@ joined as (
         on
             stored.scorecard = weights.scorecard
             and stored.component = weights.component
-    inner join definitions
-        on
-            stored.account_id = definitions.account_id
-            and stored.as_of_date = definitions.as_of_date
-            and stored.component = definitions.component
     inner join texts
         on stored.component = texts.component
 

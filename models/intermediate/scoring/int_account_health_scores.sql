@@ -3,14 +3,15 @@
 -- and the configuration). The curves are in int_account_health_component_scores; here, in one wide row per
 -- account and day, they are weighted (a component without data is left out, its weight spread over the
 -- rest) and whole points go by largest remainder, adding up exactly to the score (decimal sums: exact on
--- every engine). Incremental: per account, the days from the first one whose inputs changed (or not built
--- yet; all when the configuration changed); days no longer in the inputs are deleted first.
+-- every engine). Incremental: the curves model chooses the batch (the days whose inputs or configuration
+-- changed); this table rebuilds the rows it rebuilt since this one was last built (a filter on rebuilt_at,
+-- which reads only the newly written row groups) and deletes the days the curves model no longer has.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
-    pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_inputs'), ['account_id', 'as_of_date']) }}"
+    pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_component_scores'), ['account_id', 'as_of_date']) }}"
 ) }}
 {%- set components = health_component_names(ref('health_components')) %}
 {%- set input_columns = [
@@ -23,18 +24,6 @@
 ] %}
 with
 
-inputs as (
-
-    select * from {{ ref('int_account_health_inputs') }}
-
-),
-
-component_scores as (
-
-    select * from {{ ref('int_account_health_component_scores') }}
-
-),
-
 weights as (  -- per scorecard; an empty scorecard is the established one
 
     select
@@ -46,63 +35,22 @@ weights as (  -- per scorecard; an empty scorecard is the established one
 
 ),
 
--- the weights and scoring thresholds: when they change, every row is rebuilt
+-- the weights and scoring thresholds (the curves model rebuilds every day when they change)
 config_version as (
 
     {{ score_version_sql('weights') }}
 
 ),
 
-{%- if is_incremental() %}
+-- the days the curves model rebuilt since this table was last built (all on a full build)
+batch as (
 
-    existing as (
+    select * from {{ ref('int_account_health_component_scores') }}
+    {%- if is_incremental() %}
+        where rebuilt_at > {{ incremental_max_timestamp('rebuilt_at') }}
+    {%- endif %}
 
-        select * from {{ this }}
-
-    ),
-
-    -- the first day to rebuild per account: a day not built yet, any input that differs from
-    -- what the kept row was computed from, or everything when the configuration changed
-    changes as (
-
-        {{ days_not_built_or_reconfigured(
-            'inputs', 'existing',
-            'existing.score_version <> config_version.score_version', config='config_version'
-        ) }}
-
-        union all
-        {{ days_with_changed_values('existing', 'inputs', input_columns) }}
-
-    ),
-
-    recompute_from as (
-
-        select
-            account_id,
-            min(from_date) as from_date
-        from changes
-        group by account_id
-
-    ),
-
-    batch_inputs as (
-
-        select inputs.*
-        from inputs
-        inner join recompute_from
-            on
-                inputs.account_id = recompute_from.account_id
-                and inputs.as_of_date >= recompute_from.from_date
-
-    ),
-{%- else %}
-
-    batch_inputs as (
-
-        select * from inputs
-
-    ),
-{%- endif %}
+),
 
 -- the weights of both scorecards in one row, a column per scorecard and component (null: not in it)
 scorecard_weights as (
@@ -123,24 +71,18 @@ scorecard_weights as (
 pivoted as (
 
     select
-        batch_inputs.account_id,
-        batch_inputs.as_of_date,
+        batch.account_id,
+        batch.as_of_date,
         {%- for c in components %}
-            scores_{{ c }}.component_score as score_{{ c }},
-            case when scores_{{ c }}.is_available then 1 else 0 end as available_{{ c }},
+            batch.score_{{ c }},
+            case when batch.is_available_{{ c }} then 1 else 0 end as available_{{ c }},
         {%- endfor %}
         case
-            when batch_inputs.tenure_days < {{ var('onboarding_days') }} and scorecard_weights.has_onboarding = 1 then 'onboarding'
+            when batch.tenure_days < {{ var('onboarding_days') }} and scorecard_weights.has_onboarding = 1 then 'onboarding'
             else 'established'
         end as scorecard
-    from batch_inputs
+    from batch
     cross join scorecard_weights
-    {%- for c in components %}
-        left join component_scores as scores_{{ c }}
-            on batch_inputs.account_id = scores_{{ c }}.account_id and batch_inputs.as_of_date = scores_{{ c }}.as_of_date and scores_{{ c }}.component = '{{ c }}'
-    {%- else %}
-        left join component_scores on 1 = 0  -- noqa: ST11
-    {%- endfor %}
 
 ),
 
@@ -236,13 +178,13 @@ final as (
             cast(scores.max_points_{{ c }} as decimal(9, 1)) as max_points_{{ c }},
         {%- endfor %}
         {%- for column in input_columns %}
-            batch_inputs.{{ column }},
+            batch.{{ column }},
         {%- endfor %}
         cast(config_version.score_version as {{ dbt.type_string() }}) as score_version,
         {{ run_started_at_sql() }} as rebuilt_at
     from scores
-    inner join batch_inputs
-        on scores.account_id = batch_inputs.account_id and scores.as_of_date = batch_inputs.as_of_date
+    inner join batch
+        on scores.account_id = batch.account_id and scores.as_of_date = batch.as_of_date
     cross join config_version
 
 )
