@@ -20,11 +20,7 @@ rebuilt_days as (
 -- per rebuilt account, the start of the windows its first rebuilt day looks back on
 rebuilt_accounts as (
 
-    select
-        account_id,
-        min(window_start_date) as window_start_date
-    from {{ ref('int_account_metric_days_to_rebuild') }}
-    group by account_id
+    select * from {{ ref('int_account_metric_windows') }}
 
 ),
 

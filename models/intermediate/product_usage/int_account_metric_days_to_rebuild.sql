@@ -16,9 +16,8 @@
     'groups': ref('stg_segment__groups'),
     'events': ref('int_events_attributed')
 } %}
-{#- what the support and billing counts of the kept days are recomputed from -#}
-{%- set tickets = ref('stg_support__tickets') %}
-{%- set invoices = ref('stg_billing__invoices') %}
+{#- the ticket and invoice count changes per account and day, with when each was last seen changed -#}
+{%- set service_changes = ref('int_account_service_count_changes') %}
 {%- set stored = incremental_relation_of('int_account_daily_metrics') %}
 with
 
@@ -45,46 +44,18 @@ config_hash as (
         select
             account_id,
             as_of_date,
-            config_hash,
-            count_open_urgent_tickets,
-            count_bad_csat_90d,
-            count_overdue_invoices
+            config_hash
         from {{ stored }}
 
     ),
 
-    -- the ticket and invoice counts on the kept days, as the sources say now
-    service_changes as (
+    -- when the kept rows were last rebuilt, and whether the ticket and invoice state is younger
+    -- (built from scratch since: then it cannot say what changed, and every day is rebuilt)
+    last_build as (
 
         select
-            account_id,
-            delta_date,
-            open_urgent_tickets,
-            bad_csat,
-            0 as overdue_invoices
-        from ({{ ticket_count_changes(tickets) }}) as ticket_changes
-        union all
-        select
-            account_id,
-            delta_date,
-            0,
-            0,
-            overdue_invoices
-        from ({{ overdue_invoice_changes(invoices) }}) as invoice_changes
-
-    ),
-
-    service_now as (
-
-        select
-            account_id,
-            as_of_date,
-            cast(open_urgent_tickets as integer) as count_open_urgent_tickets,
-            cast(bad_csat as integer) as count_bad_csat_90d,
-            cast(overdue_invoices as integer) as count_overdue_invoices
-        from (
-            {{ running_totals_on_days('service_changes', 'existing', ['open_urgent_tickets', 'bad_csat', 'overdue_invoices']) }}
-        ) as running_counts
+            {{ latest_value_sql(stored, 'rebuilt_at') }} as rebuilt_at,
+            (select min(changed_at) from {{ service_changes }}) as first_seen_at
 
     ),
 
@@ -99,13 +70,40 @@ config_hash as (
             'existing.config_hash <> config_hash.config_hash', config='config_hash'
         ) }}
 
-        -- a ticket or invoice changed (created, solved, rated, paid, voided): from the first
-        -- day whose counts moved
+        -- a ticket or invoice changed (created, solved, rated, paid, voided, deleted) since the
+        -- last build: from the first day whose counts it moves
         union all
-        {{ days_with_changed_values(
-            'existing', 'service_now',
-            ['count_open_urgent_tickets', 'count_bad_csat_90d', 'count_overdue_invoices']
-        ) }}
+        select
+            service_changes.account_id,
+            service_changes.delta_date
+        from {{ service_changes }} as service_changes
+        cross join last_build
+        where service_changes.changed_at > last_build.rebuilt_at
+
+        -- the ticket and invoice state was built anew after the kept rows: every day
+        union all
+        select
+            customer_days.account_id,
+            customer_days.as_of_date
+        from customer_days
+        cross join last_build
+        where last_build.first_seen_at > last_build.rebuilt_at
+
+        -- ... and, built anew with no row at all (no ticket or invoice counts now), the kept
+        -- days that still count some
+        union all
+        select
+            kept_counts.account_id,
+            kept_counts.as_of_date
+        from {{ stored }} as kept_counts
+        cross join last_build
+        where
+            last_build.first_seen_at is null
+            and (
+                kept_counts.count_open_urgent_tickets <> 0
+                or kept_counts.count_bad_csat_90d <> 0
+                or kept_counts.count_overdue_invoices <> 0
+            )
 
         {%- if cutoff is not none %}
 

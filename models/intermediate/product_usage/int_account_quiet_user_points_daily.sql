@@ -20,50 +20,17 @@ rebuilt_days as (
 
 ),
 
--- per rebuilt account, the start of the windows its first rebuilt day looks back on
-rebuilt_accounts as (
-
-    select
-        account_id,
-        min(window_start_date) as window_start_date
-    from {{ ref('int_account_metric_days_to_rebuild') }}
-    group by account_id
-
-),
-
 -- product usage in the windows the rebuilt days look back on
 user_days as (
 
-    select
-        user_account_days.account_id,
-        user_account_days.user_id,
-        user_account_days.activity_date,
-        user_account_days.count_meaningful_events,
-        -- points in millionths: whole numbers, so sums are exact and fast in any order
-        cast({{ round_to('user_account_days.sum_points * 1000000') }} as {{ dbt.type_bigint() }}) as sum_micro_points
-    from {{ ref('int_user_account_days') }} as user_account_days
-    inner join rebuilt_accounts
-        on
-            user_account_days.account_id = rebuilt_accounts.account_id
-            and user_account_days.activity_date >= rebuilt_accounts.window_start_date
-    where user_account_days.activity_date <= {{ as_of_date() }}
+    select * from {{ ref('int_account_metric_user_days') }}
 
 ),
 
 -- each user's last meaningful day before the window
 prior_active_users as (
 
-    select
-        user_account_days.account_id,
-        user_account_days.user_id,
-        max(user_account_days.activity_date) as activity_date
-    from {{ ref('int_user_account_days') }} as user_account_days
-    inner join rebuilt_accounts
-        on
-            user_account_days.account_id = rebuilt_accounts.account_id
-            and user_account_days.activity_date < rebuilt_accounts.window_start_date
-    where user_account_days.count_meaningful_events > 0
-    group by user_account_days.account_id, user_account_days.user_id
+    select * from {{ ref('int_account_metric_prior_active_users') }}
 
 ),
 

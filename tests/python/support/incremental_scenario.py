@@ -147,3 +147,37 @@ class IncrementalScenario:
                        timestamp '{at}', name, plan
                 from crm.accounts order by account_id limit 1
             """)
+
+    def change_service_history(self, day: dt.date) -> dict[str, int]:
+        """Tickets and invoices changed in place long before `day`, the way a help desk or a
+        billing system rewrites its state tables: a normal ticket of about four months ago
+        becomes urgent and is solved ten days later than it was; an invoice of about four months
+        ago that was overdue is voided; a ticket rated bad about two months ago is deleted.
+        None of them has a new date near `day`, so only the kept days far back show them.
+        Returns how many rows each change touched (each must be 1)."""
+        window = [(day - dt.timedelta(days=d)).isoformat() for d in (150, 120, 80, 40)]
+        with self._connect() as con:
+            changed = con.execute(f"""
+                update support.tickets set priority = 'urgent', solved_at = solved_at + interval 10 day
+                where ticket_id = (
+                    select min(ticket_id) from support.tickets
+                    where priority in ('low', 'normal') and solved_at is not null
+                      and created_at between timestamp '{window[0]}' and timestamp '{window[1]}'
+                )
+            """).fetchone()[0]
+            voided = con.execute(f"""
+                update billing.invoices set status = 'void'
+                where invoice_id = (
+                    select min(invoice_id) from billing.invoices
+                    where status <> 'void' and (paid_at is null or paid_at > due_at + 5)
+                      and due_at between date '{window[0]}' and date '{window[1]}'
+                )
+            """).fetchone()[0]
+            deleted = con.execute(f"""
+                delete from support.tickets
+                where ticket_id = (
+                    select min(ticket_id) from support.tickets
+                    where satisfaction = 'bad' and solved_at between timestamp '{window[2]}' and timestamp '{window[3]}'
+                )
+            """).fetchone()[0]
+        return {"changed ticket": changed, "voided invoice": voided, "deleted ticket": deleted}

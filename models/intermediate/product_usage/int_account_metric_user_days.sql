@@ -1,0 +1,33 @@
+-- One row per account, user and day of int_user_account_days that the days
+-- int_account_daily_metrics (re)builds in this run look back on: from the account's
+-- window_start_date (int_account_metric_windows) to D. Events, meaningful events and engagement
+-- points in whole millionths, so sums are exact and fast in any order. Read by the activity and
+-- quiet users' parts of int_account_daily_metrics.
+{{ config(materialized='ephemeral') }}
+with
+
+windows as (
+
+    select * from {{ ref('int_account_metric_windows') }}
+
+),
+
+final as (
+
+    select
+        user_account_days.account_id,
+        user_account_days.user_id,
+        user_account_days.activity_date,
+        user_account_days.count_events,
+        user_account_days.count_meaningful_events,
+        cast({{ round_to('user_account_days.sum_points * 1000000') }} as {{ dbt.type_bigint() }}) as sum_micro_points
+    from {{ ref('int_user_account_days') }} as user_account_days
+    inner join windows
+        on
+            user_account_days.account_id = windows.account_id
+            and user_account_days.activity_date >= windows.window_start_date
+    where user_account_days.activity_date <= {{ as_of_date() }}
+
+)
+
+select * from final
