@@ -14,14 +14,7 @@
     pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_component_scores'), ['account_id', 'as_of_date']) }}"
 ) }}
 {%- set components = health_component_names(ref('health_components')) %}
-{%- set input_columns = [
-    'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
-    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct', 'sum_silent_points_60d', 'silent_points_pct',
-    'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
-    'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
-    'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
-    'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
-] %}
+{%- set input_columns = health_input_columns() %}
 with
 
 weights as (  -- per scorecard; an empty scorecard is the established one
