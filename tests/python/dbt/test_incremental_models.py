@@ -31,7 +31,7 @@ COMPARED_SCHEMAS = ("marts", "data_quality")
 INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_user_account_days",
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
-                      "intermediate.int_account_health_bands")
+                      "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -198,6 +198,59 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
                 )
             """, [account, account]).fetchone()[0]
             assert moved > 0, f"the {kind} edit changed no day of {account}"
+
+
+def test_scoped_data_tests_still_catch_a_bad_row_the_build_wrote(loaded_day_by_day: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    """The data tests of the account-day history tables check only the days the latest build wrote
+    (days_the_latest_build_wrote(), a `where` config): a bad row stamped by that build on a day
+    months back (a duplicated ARR day, a band outside green/yellow/red) still fails them; the same
+    rows stamped by an earlier build are outside the scope (that build's tests saw them)."""
+    incremental, _ = loaded_day_by_day
+    old_day = (AS_OF - dt.timedelta(days=150)).isoformat()
+    # as after a scheduled run that wrote only the last ten days (this scenario's last run rewrote
+    # whole accounts, as late retries of old ids do): older rows carry an earlier run's stamp
+    recent = (AS_OF - dt.timedelta(days=10)).isoformat()
+    restamp = [
+        f"update intermediate.{table} set {stamp} = {stamp} - interval 1 day where as_of_date < date '{recent}'"
+        for table, stamp in (("int_account_arr_daily", "rebuilt_at"), ("int_account_health_scores", "rebuilt_at"),
+                             ("int_account_health_bands", "scores_rebuilt_at"))
+    ]
+    tests = ["test", "--select", "int_account_arr_daily account_health_daily",
+             "--vars", f"{{as_of_date: {AS_OF.isoformat()}}}"]
+    outcomes = {}
+    for stamp in ("latest", "earlier"):
+        db = tmp_path / f"{stamp}.duckdb"
+        shutil.copyfile(incremental, db)
+        with duckdb.connect(str(db)) as con:
+            for statement in restamp:
+                con.execute(statement)
+            arr_stamp, band_stamp = con.execute("""
+                select (select max(rebuilt_at) from intermediate.int_account_arr_daily),
+                       (select max(scores_rebuilt_at) from intermediate.int_account_health_bands)
+            """).fetchone()
+            if stamp == "earlier":
+                arr_stamp, band_stamp = arr_stamp - dt.timedelta(days=1), band_stamp - dt.timedelta(days=1)
+            con.execute(f"""
+                insert into intermediate.int_account_arr_daily
+                select * replace (cast(? as timestamp) as rebuilt_at) from intermediate.int_account_arr_daily
+                where as_of_date = date '{old_day}' order by account_id limit 1
+            """, [arr_stamp])
+            con.execute(f"""
+                update intermediate.int_account_health_bands
+                set health_band = 'purple', scores_rebuilt_at = cast(? as timestamp)
+                where as_of_date = date '{old_day}'
+                  and account_id = (select min(account_id) from intermediate.int_account_health_bands
+                                    where as_of_date = date '{old_day}')
+            """, [band_stamp])
+        result = run_dbt(tests, db, target_path=tmp_path / "target")
+        outcomes[stamp] = (result.returncode, result.stdout)
+    code, log = outcomes["latest"]
+    assert code != 0
+    assert "FAIL 1 unique_combination_int_account_arr_daily_account_id__as_of_date" in log
+    assert "FAIL 1 accepted_values_account_health" in log
+    code, log = outcomes["earlier"]
+    assert code == 0, log[-3000:]
 
 
 def create_other_loader_schemas(db: Path) -> dict[str, str]:
