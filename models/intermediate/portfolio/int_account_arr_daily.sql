@@ -140,8 +140,12 @@ days as (
         scope.source_fingerprint,
         all_days.as_of_date
     from scope
-    inner join all_days
-        on all_days.as_of_date >= scope.from_date
+    {%- if is_incremental() %}
+        inner join all_days
+            on all_days.as_of_date >= scope.from_date
+    {%- else %}
+        cross join all_days
+    {%- endif %}
 
 ),
 

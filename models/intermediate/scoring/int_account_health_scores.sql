@@ -5,13 +5,14 @@
 -- rest) and whole points go by largest remainder, adding up exactly to the score (decimal sums: exact on
 -- every engine). Incremental: the curves model chooses the batch (the days whose inputs or configuration
 -- changed); this table rebuilds the rows it rebuilt since this one was last built (a filter on rebuilt_at,
--- which reads only the newly written row groups) and deletes the days the curves model no longer has.
+-- which reads only the newly written row groups) and deletes the days that are no longer customer days
+-- (the days the curves model no longer has, found without joining the two tables).
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
-    pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_component_scores'), ['account_id', 'as_of_date']) }}"
+    pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
 ) }}
 {%- set components = health_component_names(ref('health_components')) %}
 {%- set input_columns = health_input_columns() %}

@@ -1,9 +1,9 @@
-{{ config(materialized='ephemeral') }}
 -- One row per account and day with a valid NPS answer at or before D: the last answer of that
 -- day, which holds until the account's next day with an answer (valid_to_date, null for the
 -- latest). A response without an account belongs to the user's account at the time it was
 -- submitted. Scores outside 0..10 never count. int_account_nps_daily spreads it over the
--- customer days; int_account_score_state fingerprints it per account.
+-- customer days; int_account_score_state fingerprints it per account. A table (a few rows per
+-- account), so the users' memberships it reads are computed once per run, not by each reader.
 with
 
 memberships as (

@@ -1,7 +1,8 @@
-{{ config(materialized='view') }}
 -- For each customer day, the account's latest valid NPS answer on or before that day and
 -- no older than nps_max_age_days (the answers per day: int_account_nps_answer_days, where a
 -- response without an account is given the user's account and invalid scores are left out).
+-- A table: the scores' change detection and batch read it by account and day (a view would
+-- spread the answers over every customer day for each of them).
 with
 
 customer_days as (
