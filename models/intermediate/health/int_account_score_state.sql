@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}
 -- One row per CRM account: the score inputs that do not come from int_account_daily_metrics
 -- and can change in place on any past day, as of D, and one fingerprint of them all:
 --   contract_start_date   tenure_days on every day
@@ -10,6 +9,8 @@
 --                         spreads them
 -- A change to any of them changes state_fingerprint, so int_account_health_component_scores
 -- compares stored days with the inputs only for the accounts whose fingerprint moved.
+-- A table (one row per account): its ordered aggregates are computed once per run, not again by
+-- each reader (the inputs view, the curves and their change detection).
 {#- both seat inputs named here, whichever branch below reads them, so the lineage is the same -#}
 {%- set subscriptions_relation = ref('stg_billing__subscriptions') %}
 {%- set text = dbt.type_string() %}
