@@ -140,12 +140,9 @@ days as (
         scope.source_fingerprint,
         all_days.as_of_date
     from scope
-    {%- if is_incremental() %}
-        inner join all_days
-            on all_days.as_of_date >= scope.from_date
-    {%- else %}
-        cross join all_days
-    {%- endif %}
+    -- a full build takes every day of every account: a plain cross product, not a range join
+    inner join all_days
+        on {% if is_incremental() %}all_days.as_of_date >= scope.from_date{% else %}true{% endif %}
 
 ),
 
