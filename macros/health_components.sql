@@ -51,3 +51,17 @@
             database=target.database, schema=generate_schema_name('config', none) | trim, identifier='health_components')) }}
     {%- endif -%}
 {% endmacro %}
+
+{% macro health_input_columns() %}
+    {#- The inputs a health score is computed from (int_account_health_inputs' columns besides the
+        keys), kept on every row of int_account_health_component_scores and
+        int_account_health_scores: a stored day whose inputs differ from these is rebuilt. -#}
+    {{ return([
+        'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
+        'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct', 'sum_silent_points_60d', 'silent_points_pct',
+        'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
+        'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
+        'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
+        'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
+    ]) }}
+{% endmacro %}

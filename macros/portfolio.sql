@@ -27,3 +27,21 @@
     {#- True when ARR and seats history come from billing.subscriptions (var using_subscriptions). -#}
     {{ return(source_enabled('billing', 'subscriptions', 'using_subscriptions')) }}
 {% endmacro %}
+
+{% macro delete_rows_outside_arr_history(crm_accounts) %}
+    {#- The pre-hook of int_account_arr_daily: delete the kept rows outside the ARR history
+        (before arr_history_start_date() or after D) and of accounts no longer in the CRM, so
+        the table holds exactly the keys a full build would. Nothing on a full build. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as kept_rows
+        where
+            kept_rows.as_of_date < {{ arr_history_start_date() }}
+            or kept_rows.as_of_date > {{ as_of_date() }}
+            or not exists (
+                select 1 from {{ crm_accounts }} as accounts
+                where accounts.account_id = kept_rows.account_id
+            )
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

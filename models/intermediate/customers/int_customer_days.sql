@@ -32,9 +32,7 @@ customer_days as (
         cast(days.date_day as date) as as_of_date
     from accounts
     cross join days
-    where
-        accounts.contract_start_date <= cast(days.date_day as date)
-        and (accounts.churned_date is null or accounts.churned_date > cast(days.date_day as date))
+    where {{ is_customer_day('accounts', 'cast(days.date_day as date)') }}
 
 )
 

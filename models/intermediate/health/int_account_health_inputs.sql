@@ -9,12 +9,10 @@ metrics as (
 
 ),
 
+-- per CRM account: contract start, first invoice, the help desk's first ticket (int_account_score_state)
 accounts as (
 
-    select
-        account_id,
-        contract_start_date
-    from {{ ref('stg_crm__accounts') }}
+    select * from {{ ref('int_account_score_state') }}
 
 ),
 
@@ -28,26 +26,6 @@ seats as (
 nps as (
 
     select * from {{ ref('int_account_nps_daily') }}
-
-),
-
-first_invoices as (
-
-    select
-        account_id,
-        min(issued_date) as first_invoice_date
-    from {{ ref('stg_billing__invoices') }}
-    where not is_void
-    group by account_id
-
-),
-
--- the first day the help desk has any ticket: before it (or without support.tickets at all)
--- there is no support data and the support component drops out, as sentiment and billing do
-first_ticket as (
-
-    select min(cast(created_at as date)) as first_ticket_date
-    from {{ ref('stg_support__tickets') }}
 
 ),
 
@@ -100,15 +78,14 @@ inputs as (
         -- support, sentiment, billing
         metrics.count_open_urgent_tickets,
         metrics.count_bad_csat_90d,
-        coalesce(first_ticket.first_ticket_date <= metrics.as_of_date, false) as has_tickets,
+        coalesce(accounts.first_ticket_date <= metrics.as_of_date, false) as has_tickets,
         nps.latest_nps_score,
         nps.latest_nps_date,
         metrics.count_overdue_invoices,
-        coalesce(first_invoices.first_invoice_date <= metrics.as_of_date, false) as has_invoices
+        coalesce(accounts.first_invoice_date <= metrics.as_of_date, false) as has_invoices
 
     from metrics
     cross join config_counts
-    cross join first_ticket
     inner join accounts
         on metrics.account_id = accounts.account_id
     left join seats
@@ -119,8 +96,6 @@ inputs as (
         on
             metrics.account_id = nps.account_id
             and metrics.as_of_date = nps.as_of_date
-    left join first_invoices
-        on metrics.account_id = first_invoices.account_id
 
 )
 

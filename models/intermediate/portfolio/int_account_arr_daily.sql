@@ -8,8 +8,22 @@
 -- Without: crm.accounts.arr while a current customer (contract started, not churned by the day),
 -- else 0; seats are crm.accounts.seats as they stand today (no history exists: DECISIONLOG).
 -- Outcome reporting: this model reads churned_date (through the fallback) and no score reads it.
+-- Incremental: a row depends only on its day and its account's ARR sources (the CRM row, or the
+-- account's subscriptions started by D), fingerprinted per account in source_fingerprint. A run
+-- builds, per account, the days after its latest stored one, or every day when the fingerprint
+-- differs from the stored one (or the history now starts earlier); days outside the history
+-- and accounts no longer in the CRM are deleted first.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key=['account_id', 'as_of_date'],
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_outside_arr_history(ref('stg_crm__accounts')) }}"
+) }}
 {#- named here, whichever branch below reads it, so the lineage is the same -#}
 {%- set subscriptions_relation = ref('stg_billing__subscriptions') %}
+{%- set text = dbt.type_string() %}
+{{- require_kept_columns(['source_fingerprint', 'rebuilt_at']) }}
 with
 
 accounts as (
@@ -24,7 +38,7 @@ accounts as (
 
 ),
 
-days as (
+all_days as (
 
     select cast(date_day as date) as as_of_date
     from (
@@ -51,23 +65,106 @@ days as (
 
     ),
 
-    account_days as (
+    -- per account, what its rows are computed from: its subscriptions started by D
+    account_sources as (
 
         select
             accounts.account_id,
+            cast({{ fingerprint_agg(row_fingerprint([
+                "'subscriptions'", 'subscriptions.subscription_id', 'subscriptions.arr', 'subscriptions.seats',
+                'subscriptions.started_date', 'subscriptions.ended_date'
+            ])) }} as {{ text }}) as source_fingerprint
+        from accounts
+        left join subscriptions
+            on accounts.account_id = subscriptions.account_id
+        group by accounts.account_id
+
+    ),
+
+{%- else %}
+
+    -- per account, what its rows are computed from: its CRM row
+    account_sources as (
+
+        select
+            account_id,
+            cast({{ dbt.hash(row_fingerprint([
+                "'crm'", 'crm_arr', 'crm_licensed_seats', 'contract_start_date', 'churned_date'
+            ])) }} as {{ text }}) as source_fingerprint
+        from accounts
+
+    ),
+
+{%- endif %}
+
+-- per account, the first day to build: every day on a full build; on an incremental run the days
+-- after its latest stored one, or every day when its sources changed or the history starts earlier
+scope as (
+
+    select
+        account_sources.account_id,
+        account_sources.source_fingerprint,
+        {%- if is_incremental() %}
+            case
+                when
+                    stored.account_id is null
+                    or stored.first_day > {{ arr_history_start_date() }}
+                    or stored.min_fingerprint <> account_sources.source_fingerprint
+                    or stored.max_fingerprint <> account_sources.source_fingerprint
+                    then {{ arr_history_start_date() }}
+                else {{ date_add_days('stored.last_day', 1) }}
+            end as from_date
+        from account_sources
+        left join (
+            select
+                account_id,
+                min(as_of_date) as first_day,
+                max(as_of_date) as last_day,
+                min(source_fingerprint) as min_fingerprint,
+                max(source_fingerprint) as max_fingerprint
+            from {{ this }}
+            group by account_id
+        ) as stored
+            on account_sources.account_id = stored.account_id
+        {%- else %}
+            {{ arr_history_start_date() }} as from_date
+        from account_sources
+        {%- endif %}
+
+),
+
+days as (
+
+    select
+        scope.account_id,
+        scope.source_fingerprint,
+        all_days.as_of_date
+    from scope
+    -- a full build takes every day of every account: a plain cross product, not a range join
+    inner join all_days
+        on {% if is_incremental() %}all_days.as_of_date >= scope.from_date{% else %}true{% endif %}
+
+),
+
+{% if using_subscriptions() -%}
+
+    account_days as (
+
+        select
+            days.account_id,
             days.as_of_date,
             cast(coalesce(sum(subscriptions.arr), 0) as decimal(18, 2)) as arr,
             cast(sum(subscriptions.seats) as integer) as licensed_seats,
             count(subscriptions.subscription_id) as count_subscriptions,
-            cast('subscriptions' as {{ dbt.type_string() }}) as arr_source
-        from accounts
-        cross join days
+            cast('subscriptions' as {{ text }}) as arr_source,
+            days.source_fingerprint
+        from days
         left join subscriptions
             on
-                accounts.account_id = subscriptions.account_id
+                days.account_id = subscriptions.account_id
                 and days.as_of_date >= subscriptions.started_date
                 and (subscriptions.ended_date is null or days.as_of_date < subscriptions.ended_date)
-        group by accounts.account_id, days.as_of_date
+        group by days.account_id, days.as_of_date, days.source_fingerprint
 
     )
 
@@ -76,7 +173,7 @@ days as (
     account_days as (
 
         select
-            accounts.account_id,
+            days.account_id,
             days.as_of_date,
             cast(case
                 when
@@ -87,12 +184,23 @@ days as (
             end as decimal(18, 2)) as arr,
             accounts.crm_licensed_seats as licensed_seats,
             cast(null as {{ dbt.type_bigint() }}) as count_subscriptions,
-            cast('crm' as {{ dbt.type_string() }}) as arr_source
-        from accounts
-        cross join days
+            cast('crm' as {{ text }}) as arr_source,
+            days.source_fingerprint
+        from days
+        inner join accounts
+            on days.account_id = accounts.account_id
 
     )
 
 {%- endif %}
 
-select * from account_days
+select
+    account_id,
+    as_of_date,
+    arr,
+    licensed_seats,
+    count_subscriptions,
+    arr_source,
+    source_fingerprint,
+    {{ run_started_at_sql() }} as rebuilt_at
+from account_days

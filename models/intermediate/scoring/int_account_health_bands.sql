@@ -12,10 +12,7 @@
     incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
-    pre_hook="{{ delete_rows_outside(
-        'select account_id, as_of_date from ' ~ ref('int_account_health_scores') ~ ' where as_of_date >= ' ~ history_start_date(),
-        ['account_id', 'as_of_date']
-    ) }}"
+    pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts'), first_day=history_start_date()) }}"
 ) }}
 {%- set green = var('band_green_min_score') %}
 {%- set red = var('band_red_below_score') %}

@@ -7,14 +7,21 @@
 -- Texts: value_text is the value as a change quotes it ('73.6%'); driver_figure and driver_note fill the
 -- {figure} and {note} of the driver template. Scores: decimal(38, 10), rounded to one decimal.
 -- Incremental, the place the batch is chosen: per account, the days from the first one whose inputs
--- changed (or not built yet; all when the weights or thresholds changed) are rebuilt, stamped rebuilt_at;
--- days no longer in the inputs are deleted first. int_account_health_scores reads the rebuilt rows.
+-- changed are rebuilt, stamped rebuilt_at; days no longer customer days are deleted first.
+-- int_account_health_scores reads the rebuilt rows. What can change, and how it is found without
+-- comparing every stored day (DECISIONLOG "Daily cost (issue 18): scoring chain and marts"):
+--   the daily metrics    the days int_account_daily_metrics rebuilt since this table was last built
+--                        (its rebuilt_at; new days among them)
+--   seats, NPS, tenure,  per account one fingerprint (int_account_score_state, kept on every row as
+--   first invoice/ticket state_fingerprint): where it differs from the account's latest stored row,
+--                        that account's stored days are compared with the inputs
+--   weights, thresholds  score_version: where it differs, every day of the account
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
-    pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_inputs'), ['account_id', 'as_of_date']) }}"
+    pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
 ) }}
 {%- set text = dbt.type_string() %}
 {%- set dbl = type_double() %}
@@ -23,14 +30,9 @@
 {%- set trend_zero = var('trend_zero_ratio_pct') %}
 {%- set baseline_zero = var('baseline_zero_ratio_pct') %}
 {%- set recency_zero = var('recency_zero_days') %}
-{%- set input_columns = [
-    'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
-    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct', 'sum_silent_points_60d', 'silent_points_pct',
-    'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
-    'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
-    'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
-    'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
-] %}
+{%- set input_columns = health_input_columns() %}
+{%- set days_to_rescore = ref('int_account_health_days_to_rescore') %}
+{{- require_kept_columns(['state_fingerprint']) }}
 with
 
 inputs as (
@@ -46,35 +48,22 @@ config_version as (
 
 ),
 
+-- per CRM account: the fingerprint of the inputs that change in place (seats, NPS, tenure, first invoice/ticket)
+state as (
+
+    select
+        account_id,
+        state_fingerprint
+    from {{ ref('int_account_score_state') }}
+
+),
+
 {%- if is_incremental() %}
 
-    existing as (
-
-        select * from {{ this }}
-
-    ),
-
-    -- the first day to rebuild per account: a day not built yet, any input that differs from what the
-    -- kept row was computed from, or everything when the configuration changed
-    changes as (
-
-        {{ days_not_built_or_reconfigured(
-            'inputs', 'existing',
-            'existing.score_version <> config_version.score_version', config='config_version'
-        ) }}
-
-        union all
-        {{ days_with_changed_values('existing', 'inputs', input_columns) }}
-
-    ),
-
+    -- per account, the first day to rebuild (int_account_health_days_to_rescore says why)
     recompute_from as (
 
-        select
-            account_id,
-            min(from_date) as from_date
-        from changes
-        group by account_id
+        select * from {{ days_to_rescore }}
 
     ),
 
@@ -100,9 +89,12 @@ batch as (
     select
         batch_inputs.*,
         config_version.score_version,
+        state.state_fingerprint,
         {{ round_to('batch_inputs.sum_points_30d / batch_inputs.engagement_basis_users', 2) }} as points_per_seat
     from batch_inputs
     cross join config_version
+    left join state
+        on batch_inputs.account_id = state.account_id
 
 ),
 
@@ -240,6 +232,7 @@ final as (
             when has_invoices then greatest(0.0, 100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices)
         end as decimal(38, 10)), 1) as {{ dbl }}) as score_billing,
         cast(score_version as {{ text }}) as score_version,
+        cast(state_fingerprint as {{ text }}) as state_fingerprint,
         {{ run_started_at_sql() }} as rebuilt_at
     from batch
 

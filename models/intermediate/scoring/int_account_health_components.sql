@@ -7,19 +7,12 @@
 -- mart adds the lists of unused features or missing milestones and the points lost).
 {{ config(materialized='ephemeral') }}
 {%- set components = health_component_names(ref('health_components')) %}
+{#- read in each branch of the unpivot below, not through a CTE: a CTE read 13 times is
+    materialized whole (every stored day), where each branch's scan takes only the days its
+    reader filters on (D and D-7 in int_account_health_drivers) -#}
+{%- set scores_relation = ref('int_account_health_scores') %}
+{%- set definitions_relation = ref('int_account_health_component_scores') %}
 with
-
-scores as (
-
-    select * from {{ ref('int_account_health_scores') }}
-
-),
-
-definitions as (
-
-    select * from {{ ref('int_account_health_component_scores') }}
-
-),
 
 weights as (
 
@@ -62,8 +55,8 @@ stored as (
             scores.score_{{ c }} as component_score,
             scores.points_{{ c }} as points,
             scores.max_points_{{ c }} as max_points
-        from scores
-        inner join definitions
+        from {{ scores_relation }} as scores
+        inner join {{ definitions_relation }} as definitions
             on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
         {%- if not loop.last %}
             union all
@@ -84,8 +77,8 @@ stored as (
             cast(null as {{ type_double() }}) as component_score,
             cast(null as integer) as points,
             cast(null as decimal(9, 1)) as max_points
-        from scores
-        inner join definitions
+        from {{ scores_relation }} as scores
+        inner join {{ definitions_relation }} as definitions
             on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
         where 1 = 0
     {%- endfor %}

@@ -5,23 +5,17 @@
 -- rest) and whole points go by largest remainder, adding up exactly to the score (decimal sums: exact on
 -- every engine). Incremental: the curves model chooses the batch (the days whose inputs or configuration
 -- changed); this table rebuilds the rows it rebuilt since this one was last built (a filter on rebuilt_at,
--- which reads only the newly written row groups) and deletes the days the curves model no longer has.
+-- which reads only the newly written row groups) and deletes the days that are no longer customer days
+-- (the days the curves model no longer has, found without joining the two tables).
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
-    pre_hook="{{ delete_rows_outside('select account_id, as_of_date from ' ~ ref('int_account_health_component_scores'), ['account_id', 'as_of_date']) }}"
+    pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
 ) }}
 {%- set components = health_component_names(ref('health_components')) %}
-{%- set input_columns = [
-    'active_users_7d', 'active_users_30d', 'sum_points_30d', 'sum_points_prior_30d', 'sum_points_60d',
-    'sum_points_recent', 'sum_points_baseline', 'baseline_ratio_pct', 'sum_silent_points_60d', 'silent_points_pct',
-    'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
-    'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
-    'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
-    'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
-] %}
+{%- set input_columns = health_input_columns() %}
 with
 
 weights as (  -- per scorecard; an empty scorecard is the established one

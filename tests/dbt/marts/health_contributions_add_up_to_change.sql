@@ -10,9 +10,11 @@ health as (
 
 ),
 
+-- the two days compared (account_health's rows are all of D), not the whole history
 daily as (
 
     select * from {{ ref('account_health_daily') }}
+    where as_of_date in ({{ as_of_date() }}, {{ date_add_days(as_of_date(), -7) }})
 
 )
 

@@ -24,11 +24,14 @@ AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
          "--exclude", "path:models/backtest"]
 # columns that record when and from what a row was built, not what it says
-BOOKKEEPING = {"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at"}  # config_hash is compared
+# (state_fingerprint: the in-place inputs when the row was computed; only the latest day's is read)
+BOOKKEEPING = {"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at",
+               "state_fingerprint"}  # config_hash is compared
 COMPARED_SCHEMAS = ("marts", "data_quality")
 INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_user_account_days",
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
-                      "intermediate.int_account_health_scores", "intermediate.int_account_health_bands")
+                      "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
+                      "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -142,6 +145,118 @@ def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path,
     assert mismatches == {}
     # and the change did move something, so the comparison is not between two unchanged builds
     assert differences(incremental, reconfigured, "marts.account_health_daily")[0] > 0
+
+
+def change_old_seats_and_nps_in_place(db: Path) -> dict[str, str]:
+    """Edit the state tables in place for days weeks back, as a billing system or survey tool
+    does when it corrects a record: one NPS answer given weeks to months ago gets another score, and a
+    subscription that ended a month ago (its seats counted on old days only) gets other seats.
+    Returns the accounts changed."""
+    with duckdb.connect(str(db)) as con:
+        nps_account, response_id = con.execute(f"""
+            select account_id, response_id from surveys.nps_responses
+            where account_id is not null and score between 0 and 10
+              and cast(submitted_at as date) between date '{AS_OF}' - 120 and date '{AS_OF}' - 40
+            qualify count(*) over (partition by account_id, cast(submitted_at as date)) = 1
+            order by submitted_at desc, response_id limit 1
+        """).fetchone()
+        con.execute("update surveys.nps_responses set score = case when score >= 5 then score - 5 else score + 5 end "
+                    "where response_id = ?", [response_id])
+        seats_account, subscription_id = con.execute(f"""
+            select account_id, subscription_id from billing.subscriptions
+            where seats is not null and ended_on between date '{AS_OF}' - 100 and date '{AS_OF}' - 20
+              and started_on < ended_on - 30
+            order by subscription_id limit 1
+        """).fetchone()
+        con.execute("update billing.subscriptions set seats = seats + 7 where subscription_id = ?", [subscription_id])
+    return {"nps": nps_account, "seats": seats_account}
+
+
+def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """A seat count and an NPS answer corrected in place for days weeks back (nothing else new):
+    the incremental run finds them through the per-account fingerprints of its in-place inputs and
+    must equal a full refresh of the same data, and the change must reach the published history."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, changed)
+    accounts = change_old_seats_and_nps_in_place(changed)
+    shutil.copyfile(changed, refreshed)
+    build(changed, AS_OF, tmp_path / "target")
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    mismatches = {}
+    for relation in relations(refreshed):
+        only_changed, only_refreshed, sample = differences(changed, refreshed, relation)
+        if only_changed or only_refreshed:
+            mismatches[relation] = (only_changed, only_refreshed, sample)
+    assert mismatches == {}
+    # both edits moved the old days' scores of their accounts, so the comparison is not between unchanged builds
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as before (read_only)")
+        con.execute(f"attach '{changed}' as after (read_only)")
+        for kind, account in accounts.items():
+            moved = con.execute("""
+                select count(*) from (
+                    select as_of_date, licensed_seats, latest_nps_score, health_score from after.marts.account_health_daily
+                    where account_id = ?
+                    except all
+                    select as_of_date, licensed_seats, latest_nps_score, health_score from before.marts.account_health_daily
+                    where account_id = ?
+                )
+            """, [account, account]).fetchone()[0]
+            assert moved > 0, f"the {kind} edit changed no day of {account}"
+
+
+def test_scoped_data_tests_still_catch_a_bad_row_the_build_wrote(loaded_day_by_day: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    """The data tests of the account-day history tables check only the days the latest build wrote
+    (days_the_latest_build_wrote(), a `where` config): a bad row stamped by that build on a day
+    months back (a duplicated ARR day, a band outside green/yellow/red) still fails them; the same
+    rows stamped by an earlier build are outside the scope (that build's tests saw them)."""
+    incremental, _ = loaded_day_by_day
+    old_day = (AS_OF - dt.timedelta(days=150)).isoformat()
+    # as after a scheduled run that wrote only the last ten days (this scenario's last run rewrote
+    # whole accounts, as late retries of old ids do): older rows carry an earlier run's stamp
+    recent = (AS_OF - dt.timedelta(days=10)).isoformat()
+    restamp = [
+        f"update intermediate.{table} set {stamp} = {stamp} - interval 1 day where as_of_date < date '{recent}'"
+        for table, stamp in (("int_account_arr_daily", "rebuilt_at"), ("int_account_health_scores", "rebuilt_at"),
+                             ("int_account_health_bands", "scores_rebuilt_at"))
+    ]
+    tests = ["test", "--select", "int_account_arr_daily account_health_daily",
+             "--vars", f"{{as_of_date: {AS_OF.isoformat()}}}"]
+    outcomes = {}
+    for stamp in ("latest", "earlier"):
+        db = tmp_path / f"{stamp}.duckdb"
+        shutil.copyfile(incremental, db)
+        with duckdb.connect(str(db)) as con:
+            for statement in restamp:
+                con.execute(statement)
+            arr_stamp, band_stamp = con.execute("""
+                select (select max(rebuilt_at) from intermediate.int_account_arr_daily),
+                       (select max(scores_rebuilt_at) from intermediate.int_account_health_bands)
+            """).fetchone()
+            if stamp == "earlier":
+                arr_stamp, band_stamp = arr_stamp - dt.timedelta(days=1), band_stamp - dt.timedelta(days=1)
+            con.execute(f"""
+                insert into intermediate.int_account_arr_daily
+                select * replace (cast(? as timestamp) as rebuilt_at) from intermediate.int_account_arr_daily
+                where as_of_date = date '{old_day}' order by account_id limit 1
+            """, [arr_stamp])
+            con.execute(f"""
+                update intermediate.int_account_health_bands
+                set health_band = 'purple', scores_rebuilt_at = cast(? as timestamp)
+                where as_of_date = date '{old_day}'
+                  and account_id = (select min(account_id) from intermediate.int_account_health_bands
+                                    where as_of_date = date '{old_day}')
+            """, [band_stamp])
+        result = run_dbt(tests, db, target_path=tmp_path / "target")
+        outcomes[stamp] = (result.returncode, result.stdout)
+    code, log = outcomes["latest"]
+    assert code != 0
+    assert "FAIL 1 unique_combination_int_account_arr_daily_account_id__as_of_date" in log
+    assert "FAIL 1 accepted_values_account_health" in log
+    code, log = outcomes["earlier"]
+    assert code == 0, log[-3000:]
 
 
 def create_other_loader_schemas(db: Path) -> dict[str, str]:
