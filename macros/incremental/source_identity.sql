@@ -27,28 +27,36 @@
     '{{ ("sources|" ~ source_identity()) | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro events_rebuild_reason(tracks) %}
+{% macro events_rebuild_reason(raw_tracks) %}
     {#- For int_events_attributed on an incremental run: why it must be rebuilt from scratch,
-        or none. Reasons: it was built from other source tables (its config_hash), or it
-        holds more events than the source has loadable rows, so rows it was built from
-        were deleted or rewritten (kept as they are, they would make the duplicate count
-        negative). Read before the run changes the table. `tracks`: the model's ref() of
-        stg_segment__tracks. -#}
+        or none. Reasons: it was built from other source tables (its config_hash); it holds
+        more events than the source has loadable rows (rows with an id and a timestamp), so
+        rows it was built from were deleted or rewritten (kept as they are, they would make
+        the duplicate count negative); or the engine now hashes an id to another event_key
+        (a new engine version), so keys kept and keys computed now would not match. Read
+        before the run changes the table. `raw_tracks`: the model's source() of the raw
+        events; the loadable rows are its row count minus the rows without an id or a
+        timestamp, counted with one `is null` filter each, which the engine answers from
+        each row group's statistics instead of reading every id. -#}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'config_hash' not in existing_columns -%}
+    {%- for column in ['config_hash', 'event_key', 'event_at', 'has_context_account'] if column not in existing_columns -%}
         {{ exceptions.raise_compiler_error(
-            this ~ " was built by an older version of this project (it has no column config_hash). "
+            this ~ " was built by an older version of this project (it has no column " ~ column ~ "). "
             ~ "Rebuild it once with: dbt build --full-refresh --select " ~ this.identifier
         ) }}
-    {%- endif -%}
+    {%- endfor -%}
     {%- set row = run_query(
         "select (select built.config_hash from " ~ this ~ " as built limit 1), "
         ~ "cast(" ~ dbt.hash(source_identity_literal()) ~ " as " ~ dbt.type_string() ~ "), "
         ~ "(select count(*) from " ~ this ~ "), "
-        ~ "(select count(*) from " ~ tracks ~ ")"
+        ~ "(select count(*) from " ~ raw_tracks ~ ") "
+        ~ "- (select count(*) from " ~ raw_tracks ~ " where id is null) "
+        ~ "- (select count(*) from " ~ raw_tracks ~ " where id is not null and " ~ adapter.quote('timestamp') ~ " is null), "
+        ~ "(select min(case when built.event_key = " ~ hash_key('built.event_id') ~ " then 1 else 0 end) from "
+        ~ "(select kept.event_id, kept.event_key from " ~ this ~ " as kept limit 1) as built)"
     ).rows[0] -%}
     {%- if row[0] is not none and row[0] != row[1] -%}
         {{ return('the source tables changed (now ' ~ source_identity() ~ ')') }}
@@ -56,6 +64,9 @@
     {%- if row[2] > row[3] -%}
         {{ return('it holds ' ~ row[2] ~ ' events but the source has only ' ~ row[3]
             ~ ' loadable rows now (rows were deleted or rewritten)') }}
+    {%- endif -%}
+    {%- if row[4] == 0 -%}
+        {{ return("this engine now hashes event ids to other keys (event_key; a new engine version?)") }}
     {%- endif -%}
     {{ return(none) }}
 {% endmacro %}

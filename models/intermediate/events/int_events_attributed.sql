@@ -6,22 +6,26 @@
 -- membership at the event's time; before a user's first membership, that first membership,
 -- which counts only from the day it was sent (attributed_from_date). No membership at all:
 -- account_id is null.
--- Incremental runs redo every id loaded since the latest received_at already here minus
--- var('incremental_lookback_days'), from all of that id's loads (so the earliest load still
--- wins), and every event of a user whose group calls were loaded in that time (their
--- attribution can move). Rows are replaced by event_id. The run starts over (every row
--- deleted, every load read) when the source tables changed (config_hash, see
--- macros/incremental/source_identity.sql) or the source lost rows this table was built from.
+-- Incremental runs read only the loads since the latest received_at here minus
+-- var('incremental_lookback_days'): an id's earliest load before that cutoff is its row kept
+-- here, so its winner is the best of that row and its loads since the cutoff. Ids match on
+-- event_key (a 64-bit hash, macros/adapters/hash_key.sql); every kept row under a redone key
+-- is redone and ranked by the id itself, so a collision never drops an event. Events of
+-- users whose group calls were loaded since the cutoff are redone too (their attribution can
+-- move). Rows are replaced by event_key. The run starts over when the source tables changed
+-- (config_hash, macros/incremental/source_identity.sql), the source lost rows, or the
+-- engine's hash of an id changed.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key='event_id',
+    unique_key='event_key',
     on_schema_change='fail',
-    pre_hook="{% if events_rebuild_reason(ref('stg_segment__tracks')) is not none %}delete from {{ this }}{% else %}select 1{% endif %}"
+    pre_hook="{% if events_rebuild_reason(source('segment', 'tracks')) is not none %}delete from {{ this }}{% else %}select 1{% endif %}"
 ) }}
 {%- set tracks = ref('stg_segment__tracks') %}
 {%- set groups = ref('stg_segment__groups') %}
-{%- set rebuild_reason = events_rebuild_reason(tracks) %}
+{#- the raw table only for the rebuild check's row counts (null counts skip row groups by their statistics) -#}
+{%- set rebuild_reason = events_rebuild_reason(source('segment', 'tracks')) %}
 {%- if rebuild_reason is not none %}
     {%- do log(this.identifier ~ " is rebuilt from scratch: " ~ rebuild_reason ~ ".", info=true) %}
 {%- endif %}
@@ -31,6 +35,25 @@ with
 memberships as (
 
     select * from {{ ref('int_user_group_memberships') }}
+
+),
+
+-- the loads to deduplicate: all of them, or on an incremental run those since the cutoff (the
+-- only loads that can change which copy of an id wins) and the kept rows they compete with
+raw_loads as (
+
+    select
+        event_id,
+        user_id,
+        context_account_id,
+        event_name,
+        event_at,
+        received_at,
+        {{ hash_key('event_id') }} as event_key
+    from {{ tracks }}
+    {%- if cutoff is not none %}
+        where {{ loaded_since(cutoff) }}
+    {%- endif %}
 
 ),
 
@@ -44,44 +67,53 @@ memberships as (
 
     ),
 
-    -- (the staging view is read twice rather than through one CTE: a CTE read twice is
-    -- materialized whole, and the received_at filter no longer reaches the scan)
-    redone_ids as (
+    redone_keys as (
 
-        select event_id from {{ tracks }}
-        where {{ loaded_since(cutoff) }}
+        select event_key from raw_loads
         union
-        select built.event_id
+        select built.event_key
         from {{ this }} as built
         inner join regrouped_users
             on built.user_id = regrouped_users.user_id
 
     ),
 
-    loads as (
+    -- the kept row of every id under a redone key: its earliest load before this run
+    kept_winners as (
 
-        select tracks.*
-        from {{ tracks }} as tracks
-        inner join redone_ids
-            on tracks.event_id = redone_ids.event_id
-
-    ),
-{%- else %}
-
-    loads as (
-
-        select * from {{ tracks }}
+        select
+            built.event_id,
+            built.user_id,
+            case when built.has_context_account then built.account_id end as context_account_id,
+            built.event_name,
+            built.event_at,
+            built.received_at,
+            built.event_key
+        from {{ this }} as built
+        inner join redone_keys
+            on built.event_key = redone_keys.event_key
 
     ),
 {%- endif %}
 
--- most ids are loaded once; only the others need ranking: the earliest received_at wins,
--- then the earliest timestamp (the rest of the order only makes ties deterministic)
-duplicated_ids as (
+loads as (
 
-    select event_id
+    select * from raw_loads
+    {%- if cutoff is not none %}
+        union all
+        select * from kept_winners
+    {%- endif %}
+
+),
+
+-- most ids are loaded once; only the others need ranking: the earliest received_at wins,
+-- then the earliest timestamp (the rest of the order only makes ties deterministic). Keys
+-- loaded more than once include every duplicated id (and, rarely, two ids that collide).
+duplicated_keys as (
+
+    select event_key
     from loads
-    group by event_id
+    group by event_key
     having count(*) > 1
 
 ),
@@ -90,6 +122,7 @@ ranked_duplicates as (
 
     select
         event_id,
+        event_key,
         user_id,
         context_account_id,
         event_name,
@@ -102,7 +135,7 @@ ranked_duplicates as (
                 event_name asc nulls last, context_account_id asc nulls last
         ) as load_rank
     from loads
-    where event_id in (select duplicated_ids.event_id from duplicated_ids)
+    where event_key in (select duplicated_keys.event_key from duplicated_keys)
 
 ),
 
@@ -110,17 +143,19 @@ events as (
 
     select
         event_id,
+        event_key,
         user_id,
         context_account_id,
         event_name,
         event_at,
         received_at
     from loads
-    where event_id not in (select duplicated_ids.event_id from duplicated_ids)
+    where event_key not in (select duplicated_keys.event_key from duplicated_keys)
 
     union all
     select
         event_id,
+        event_key,
         user_id,
         context_account_id,
         event_name,
@@ -135,8 +170,10 @@ attributed as (
 
     select
         events.event_id,
+        events.event_key,
         events.user_id,
         coalesce(events.context_account_id, memberships.account_id) as account_id,
+        events.context_account_id is not null as has_context_account,
         events.event_name,
         events.event_at,
         events.received_at,
@@ -170,8 +207,12 @@ final as (
     select
         -- ids
         cast(event_id as {{ dbt.type_string() }}) as event_id,
+        -- a 64-bit hash of event_id: what incremental runs match and delete by
+        cast(event_key as {{ dbt.type_bigint() }}) as event_key,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
+        -- account_id is the event's context_group_id (not the user's membership)
+        has_context_account,
 
         -- event
         cast(event_name as {{ dbt.type_string() }}) as event_name,
@@ -187,7 +228,9 @@ final as (
             else due_date
         end as attributed_from_date,
 
-        -- timestamps
+        -- timestamps: when it happened (the ranking and the attribution of a redone event
+        -- read it here) and when it was loaded
+        cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
         received_at,
 
         -- which source tables the row was read from (a change rebuilds the table)
