@@ -3,9 +3,9 @@
         CTE `days` (account_id, as_of_date) with, for each name in `columns`, the sum of that
         column of the CTE `changes` (account_id, delta_date and one +n/-n column per name)
         over every change dated up to the day (and up to as_of_date). Each day joins the
-        timeline as a zero change, so it gets a row to carry the running values. The support
-        and billing counts read it on the days int_account_daily_metrics rebuilds, and that
-        model's scope on the days it kept, to find the first day whose counts moved. -#}
+        timeline as a zero change, so it gets a row to carry the running values. The support,
+        billing, features, milestones and quiet users' parts of int_account_daily_metrics read
+        it on the days that model rebuilds. -#}
     {%- if columns | length == 0 -%}
         {{ exceptions.raise_compiler_error("running_totals_on_days: name at least one column of " ~ changes) }}
     {%- endif %}

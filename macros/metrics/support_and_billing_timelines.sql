@@ -1,8 +1,9 @@
 {#- The support and billing counts as timelines of changes per account (+1 when a ticket or
     invoice starts to count, -1 when it stops), read by running_totals_on_days(): by
     int_account_support_daily and int_account_billing_daily on the days
-    int_account_daily_metrics rebuilds, and by its rebuild scope on the days it kept, to find
-    the first day whose counts moved. One definition each, so both read the same rule. -#}
+    int_account_daily_metrics rebuilds; and kept per account and day by
+    int_account_service_count_changes, whose changed rows tell that model's rebuild scope the
+    first day whose counts moved. One definition each, so both read the same rule. -#}
 
 {% macro ticket_count_changes(tickets) %}
     {#- From the CTE or relation `tickets` (stg_support__tickets): account_id, delta_date,
