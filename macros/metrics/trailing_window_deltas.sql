@@ -78,3 +78,16 @@
         var('window_short_days'), var('baseline_recent_days') + var('baseline_days')
     ] | max) }}
 {% endmacro %}
+
+{% macro account_metrics_user_reach_days() %}
+    {#- How many days back a day of int_account_daily_metrics looks at user-level rows, that day
+        included: the windows that count distinct users, active days, events or quiet users
+        (7 and 30 days, active days, the quiet users' lookback, the 30 days of points). Only the
+        points windows reach further (the prior 30 days, the baseline): for the days before
+        these, int_account_metric_early_points reads the account's points per day. Never more
+        than account_metrics_reach_days(). -#}
+    {{ return([
+        var('champion_lookback_days'), var('window_long_days'), var('frequency_window_days'),
+        var('window_short_days')
+    ] | max) }}
+{% endmacro %}

@@ -3,7 +3,9 @@
 -- first changed one on an incremental run): the invoices overdue at the end of the day (from
 -- the day after the due date until the day paid; void invoices never).
 -- Built as a timeline of changes per account (+1 when an invoice falls overdue, -1 when it is
--- paid: overdue_invoice_changes()) whose running sum gives each day's count.
+-- paid: overdue_invoice_changes()) whose running sum gives each day's count. The timeline is
+-- the one int_account_service_count_changes keeps (built earlier in the same run, up to D), so
+-- the invoices are not read and deduplicated again.
 {{ config(materialized='ephemeral') }}
 with
 
@@ -16,15 +18,13 @@ rebuilt_days as (
 
 ),
 
-invoices as (
-
-    select * from {{ ref('stg_billing__invoices') }}
-
-),
-
 invoice_timeline as (
 
-    {{ overdue_invoice_changes('invoices') }}
+    select
+        account_id,
+        delta_date,
+        overdue_invoices
+    from {{ ref('int_account_service_count_changes') }}
 
 ),
 

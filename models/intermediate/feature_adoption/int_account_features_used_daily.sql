@@ -25,7 +25,7 @@ rebuilt_accounts as (
 ),
 
 -- the days each key feature was used by any of the account's users, in the windows the
--- rebuilt days look back on
+-- rebuilt days look back on: window_long_days up to the first (later days need no earlier one)
 account_feature_days as (
 
     select distinct
@@ -36,7 +36,8 @@ account_feature_days as (
     inner join rebuilt_accounts
         on
             feature_days.account_id = rebuilt_accounts.account_id
-            and feature_days.used_date >= rebuilt_accounts.window_start_date
+            and feature_days.used_date
+            >= {{ date_add_days('rebuilt_accounts.first_rebuilt_date', 1 - var('window_long_days')) }}
     where feature_days.used_date <= {{ as_of_date() }}
 
 ),

@@ -4,7 +4,9 @@
 -- frequency_window_days and the last active day, as that day saw them, from the user-level
 -- int_user_account_days. Active users in a window are a running sum of +1/-1 changes (a
 -- user's coverage starts, ends); a window of points or events is the running total minus the
--- one n days back. Carries config_hash and source_received_at on to int_account_daily_metrics.
+-- one n days back. Each reads only as far back as it reaches: the user days
+-- (int_account_metric_user_days) account_metrics_user_reach_days(), the points before them per
+-- account (int_account_metric_early_points). Carries config_hash and source_received_at on.
 {{ config(materialized='ephemeral') }}
 {%- set short_w = var('window_short_days') %}
 {%- set long_w = var('window_long_days') %}
@@ -57,20 +59,39 @@ account_days as (
     from user_days
     group by account_id, activity_date
 
+    -- the days before the user days, which only the points windows reach
+    union all
+    select
+        account_id,
+        activity_date,
+        0,
+        0,
+        0,
+        sum_micro_points
+    from {{ ref('int_account_metric_early_points') }}
+
 ),
 
--- each active day with the user's previous and next active day in the window
+-- each active day with the user's previous and next active day in the windows of distinct
+-- users (from the longest before the first rebuilt day: later days need no earlier one)
 active_user_sequence as (
 
     select
-        account_id,
-        user_id,
-        activity_date,
-        lag(activity_date) over user_days_in_order as previous_date,
-        lead(activity_date) over user_days_in_order as next_date
+        user_days.account_id,
+        user_days.user_id,
+        user_days.activity_date,
+        lag(user_days.activity_date) over user_days_in_order as previous_date,
+        lead(user_days.activity_date) over user_days_in_order as next_date
     from user_days
-    where count_meaningful_events > 0
-    window user_days_in_order as (partition by account_id, user_id order by activity_date)
+    inner join rebuilt_accounts
+        on
+            user_days.account_id = rebuilt_accounts.account_id
+            and user_days.activity_date
+            >= {{ date_add_days('rebuilt_accounts.first_rebuilt_date', 1 - [short_w, long_w] | max) }}
+    where user_days.count_meaningful_events > 0
+    window user_days_in_order as (
+        partition by user_days.account_id, user_days.user_id order by user_days.activity_date
+    )
 
 ),
 

@@ -1,5 +1,6 @@
 -- One row per account that int_account_daily_metrics (re)builds in this run and user with a
--- meaningful day before the account's windows (int_account_metric_windows): that user's last
+-- meaningful day before the user-level rows of the account's windows (int_account_metric_user_days:
+-- from account_metrics_user_reach_days() before the first rebuilt day): that user's last
 -- meaningful day before them, over all history. The all-time values the windows do not hold:
 -- the account's last active day so far (the latest of its users', in the activity part) and
 -- the quiet spell a user was in when the window starts (quiet users' part). One pass over the
@@ -23,7 +24,8 @@ final as (
     inner join windows
         on
             user_account_days.account_id = windows.account_id
-            and user_account_days.activity_date < windows.window_start_date
+            and user_account_days.activity_date
+            < {{ date_add_days('windows.first_rebuilt_date', 1 - account_metrics_user_reach_days()) }}
     where user_account_days.count_meaningful_events > 0
     group by user_account_days.account_id, user_account_days.user_id
 

@@ -1,6 +1,8 @@
 -- One row per account, user and day of int_user_account_days that the days
--- int_account_daily_metrics (re)builds in this run look back on: from the account's
--- window_start_date (int_account_metric_windows) to D. Events, meaningful events and engagement
+-- int_account_daily_metrics (re)builds in this run look back on at user level: from
+-- account_metrics_user_reach_days() before the account's first rebuilt day
+-- (int_account_metric_windows), that day included, to D. Only the points windows reach
+-- further back; int_account_metric_early_points holds those days per account. Events, meaningful events and engagement
 -- points in whole millionths, so sums are exact and fast in any order. Read by the activity and
 -- quiet users' parts of int_account_daily_metrics.
 {{ config(materialized='ephemeral') }}
@@ -25,7 +27,8 @@ final as (
     inner join windows
         on
             user_account_days.account_id = windows.account_id
-            and user_account_days.activity_date >= windows.window_start_date
+            and user_account_days.activity_date
+            >= {{ date_add_days('windows.first_rebuilt_date', 1 - account_metrics_user_reach_days()) }}
     where user_account_days.activity_date <= {{ as_of_date() }}
 
 )

@@ -4,7 +4,10 @@
 -- that day saw them: high and urgent tickets open at the end of the day, and tickets rated bad
 -- in the bad_csat_window_days since they were solved.
 -- Built as a timeline of changes per account (+1 when a ticket starts to count, -1 when it
--- stops: ticket_count_changes()) whose running sum gives each day's counts.
+-- stops: ticket_count_changes()) whose running sum gives each day's counts. The timeline is
+-- the one int_account_service_count_changes keeps (built earlier in the same run, up to D):
+-- its rows are the net change per day, or zeros, so their running sum is the same count
+-- without reading and deduplicating every ticket again.
 {{ config(materialized='ephemeral') }}
 with
 
@@ -17,15 +20,14 @@ rebuilt_days as (
 
 ),
 
-tickets as (
-
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
 ticket_timeline as (
 
-    {{ ticket_count_changes('tickets') }}
+    select
+        account_id,
+        delta_date,
+        open_urgent_tickets,
+        bad_csat
+    from {{ ref('int_account_service_count_changes') }}
 
 ),
 
