@@ -16,6 +16,8 @@ bands as (
 
 ),
 
+-- the days of the score history and later only: every start day is one (account_health_daily
+-- starts there), and every outcome day is later (the ARR history reaches further back)
 arr_daily as (
 
     select
@@ -23,6 +25,7 @@ arr_daily as (
         as_of_date,
         arr
     from {{ ref('int_account_arr_daily') }}
+    where as_of_date >= {{ history_start_date() }}
 
 ),
 

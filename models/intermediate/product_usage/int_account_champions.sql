@@ -11,12 +11,15 @@ customers as (
 
 ),
 
+-- only the lookback window: a champion is a user active in it, so the account was active in it
+-- too, and its latest active day over all history is its latest one in the window
 user_days as (
 
     select user_days.*
     from {{ ref('int_user_account_days') }} as user_days
     inner join customers
         on user_days.account_id = customers.account_id
+    where user_days.activity_date >= {{ lookback_start }}
 
 ),
 
@@ -25,10 +28,10 @@ lookback_users as (
     select
         account_id,
         user_id,
-        sum(sum_points) as sum_points_lookback,
+        -- summed as decimals: exact, so equal points tie (and the user_id decides) in any order
+        sum(cast(sum_points as decimal(18, 6))) as sum_points_lookback,
         max(case when count_meaningful_events > 0 then activity_date end) as last_active_date
     from user_days
-    where activity_date >= {{ lookback_start }}
     group by account_id, user_id
 
 ),
@@ -37,9 +40,8 @@ account_last_active as (
 
     select
         account_id,
-        max(activity_date) as account_last_active_date
-    from user_days
-    where count_meaningful_events > 0
+        max(last_active_date) as account_last_active_date
+    from lookback_users
     group by account_id
 
 ),

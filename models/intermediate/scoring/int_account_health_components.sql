@@ -1,5 +1,5 @@
--- One row per account, customer day and health component with a weight in that day's
--- scorecard: the component's value, its 0..100 score, the weight, the whole points it
+-- One row per account, customer day from D-7 to D and health component with a weight in that
+-- day's scorecard: the component's value, its 0..100 score, the weight, the whole points it
 -- earns and its maximum points, and the sentences that explain it. The points and the
 -- score are read from int_account_health_scores (computed once, there); the value and the
 -- texts from int_account_health_component_scores; the label, unit and sentence templates
@@ -8,10 +8,13 @@
 {{ config(materialized='ephemeral') }}
 {%- set components = health_component_names(ref('health_components')) %}
 {#- read in each branch of the unpivot below, not through a CTE: a CTE read 13 times is
-    materialized whole (every stored day), where each branch's scan takes only the days its
-    reader filters on (D and D-7 in int_account_health_drivers) -#}
+    materialized whole (every stored day). Each branch reads only the days from D-7 to D, the
+    range of what its one reader takes (D and D-7 in int_account_health_drivers), filtered on
+    both tables so that each scan skips the older days (the reader's own filter reached only
+    one side of the join). -#}
 {%- set scores_relation = ref('int_account_health_scores') %}
 {%- set definitions_relation = ref('int_account_health_component_scores') %}
+{%- set first_day = date_add_days(as_of_date(), -7) %}
 with
 
 weights as (
@@ -58,6 +61,9 @@ stored as (
         from {{ scores_relation }} as scores
         inner join {{ definitions_relation }} as definitions
             on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
+        where
+            scores.as_of_date between {{ first_day }} and {{ as_of_date() }}
+            and definitions.as_of_date between {{ first_day }} and {{ as_of_date() }}
         {%- if not loop.last %}
             union all
         {%- endif %}

@@ -13,9 +13,14 @@ customers as (
 
 ),
 
+-- the four days read below (the range lets each scan skip older days), not the whole view
 daily as (
 
     select * from {{ ref('account_health_daily') }}
+    where as_of_date between {{ date_add_days(as_of_date(), -28) }} and {{ as_of_date() }} and as_of_date in (
+        {{ as_of_date() }}, {{ date_add_days(as_of_date(), -1) }},
+        {{ date_add_days(as_of_date(), -7) }}, {{ date_add_days(as_of_date(), -28) }}
+    )
 
 ),
 

@@ -6,6 +6,8 @@
 -- history), and the CRM's plan, CSM, industry and region (current values: the CRM keeps no
 -- history of them; see DECISIONLOG "Portfolio").
 -- Outcome reporting: reads churn through ARR, like the backtest; no score reads this model.
+{%- set period_days_read = [as_of_date()] %}
+{%- for period in portfolio_period_days() %}{% do period_days_read.append(date_add_days(as_of_date(), -period)) %}{% endfor %}
 with
 
 periods as (
@@ -19,9 +21,11 @@ periods as (
 
 ),
 
+-- only the days read below (D and each period's S): not every day of either history
 arr_daily as (
 
     select * from {{ ref('int_account_arr_daily') }}
+    where as_of_date in ({{ period_days_read | join(', ') }})
 
 ),
 
@@ -38,6 +42,7 @@ bands as (
         as_of_date,
         health_band
     from {{ ref('account_health_daily') }}
+    where as_of_date in ({{ period_days_read | join(', ') }})
 
 ),
 

@@ -11,18 +11,28 @@ customers as (
 
 ),
 
-user_days as (
-
-    select * from {{ ref('int_user_account_days') }}
-
-),
-
-per_user as (
+-- every user with a meaningful day for the account, and the latest one: the only figure read
+-- over all history (one narrow aggregate); the sums below read the window's days alone. Each
+-- reads the table itself (a CTE read twice would be materialized with every column and day)
+last_active as (
 
     select
         user_days.account_id,
         user_days.user_id,
-        max(case when user_days.count_meaningful_events > 0 then user_days.activity_date end) as last_active_date,
+        max(user_days.activity_date) as last_active_date
+    from {{ ref('int_user_account_days') }} as user_days
+    inner join customers
+        on user_days.account_id = customers.account_id
+    where user_days.count_meaningful_events > 0
+    group by user_days.account_id, user_days.user_id
+
+),
+
+windowed as (
+
+    select
+        user_days.account_id,
+        user_days.user_id,
         -- summed as decimals: exact, so the same in any order and on every engine
         sum(case
             when user_days.activity_date >= {{ window_start }} then cast(user_days.sum_points as decimal(18, 6)) else 0
@@ -31,14 +41,31 @@ per_user as (
             when user_days.activity_date >= {{ window_start }} then user_days.count_meaningful_events else 0
         end) as count_meaningful_events_30d,
         sum(case
-            when user_days.activity_date >= {{ frequency_start }} and user_days.count_meaningful_events > 0
-                then 1
+            when user_days.activity_date >= {{ frequency_start }} and user_days.count_meaningful_events > 0 then 1
             else 0
         end) as count_active_days_28d
-    from user_days
+    from {{ ref('int_user_account_days') }} as user_days
     inner join customers
         on user_days.account_id = customers.account_id
+    where user_days.activity_date >= {{ window_start if var('window_long_days') >= var('frequency_window_days') else frequency_start }}
     group by user_days.account_id, user_days.user_id
+
+),
+
+per_user as (
+
+    select
+        last_active.account_id,
+        last_active.user_id,
+        last_active.last_active_date,
+        coalesce(windowed.sum_points_30d, 0) as sum_points_30d,
+        coalesce(windowed.count_meaningful_events_30d, 0) as count_meaningful_events_30d,
+        coalesce(windowed.count_active_days_28d, 0) as count_active_days_28d
+    from last_active
+    left join windowed
+        on
+            last_active.account_id = windowed.account_id
+            and last_active.user_id = windowed.user_id
 
 ),
 
