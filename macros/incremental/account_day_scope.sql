@@ -158,20 +158,35 @@
         events.event_date
     from {{ state.events }} as events
     {%- if not state.full %}
-    inner join ({{ account_day_changes_sql(state) }}) as changes
+    inner join {{ account_day_changes_table() }} as changes
         on changes.account_id = events.account_id and events.event_date >= changes.from_date
     {%- endif %}
     where {{ counts_on_as_of_date('events') }}
 {%- endmacro %}
 
+{% macro account_day_changes_table() %}
+    {#- Where the pre-hook (account_day_delete_sql) keeps this run's change list for the model
+        to read: a temporary table of the node's connection (dbt runs a node's pre-hooks and its
+        statement on one connection), named after the model. The list is computed once per run
+        instead of once in the hook and once in the model; a temporary table leaves nothing in
+        the warehouse. Only an incremental, not-full run writes and reads it (never on Spark,
+        where these models are tables). -#}
+    {{ return(this.identifier ~ '__day_changes') }}
+{%- endmacro %}
+
 {% macro account_day_delete_sql(state, date_column) %}
-    {#- A pre-hook: delete the rows an incremental run rebuilds (nothing on a full build). -#}
+    {#- A pre-hook: delete the rows an incremental run rebuilds (nothing on a full build). On an
+        incremental run it first stores the change list in account_day_changes_table(), which
+        the model's account_day_events_sql() reads: one computation per run. -#}
     {%- if is_incremental() -%}
         {%- if state.full -%}
             delete from {{ this }}
         {%- else -%}
+            drop table if exists {{ account_day_changes_table() }};
+            create temporary table {{ account_day_changes_table() }} as
+            {{ account_day_changes_sql(state) }};
             delete from {{ this }} as kept_rows
-            using ({{ account_day_changes_sql(state) }}) as changes
+            using {{ account_day_changes_table() }} as changes
             where changes.account_id = kept_rows.account_id and kept_rows.{{ date_column }} >= changes.from_date
         {%- endif -%}
     {%- else -%}

@@ -32,12 +32,6 @@
 {%- set cutoff = none if rebuild_reason is not none else incremental_cutoff('received_at') %}
 with
 
-memberships as (
-
-    select * from {{ ref('int_user_group_memberships') }}
-
-),
-
 -- the loads to deduplicate: all of them, or on an incremental run those since the cutoff (the
 -- only loads that can change which copy of an id wins) and the kept rows they compete with
 raw_loads as (
@@ -163,6 +157,18 @@ events as (
         received_at
     from ranked_duplicates
     where load_rank = 1
+
+),
+
+-- the memberships of the users whose events are attributed from their group calls: on an
+-- incremental run only those of the redone events' users (the view computes every user's)
+memberships as (
+
+    {%- if cutoff is not none %}
+        {{ group_memberships_sql(groups, 'select redone.user_id from events as redone where redone.context_account_id is null') }}
+    {%- else %}
+        select * from {{ ref('int_user_group_memberships') }}
+    {%- endif %}
 
 ),
 
