@@ -22,9 +22,11 @@
 
 {% macro spark__replaces_whole_dates() %}{{ return(true) }}{% endmacro %}
 
-{% macro incremental_strategy() %}
-    {#- The incremental_strategy config of the date-partitioned incremental models. -#}
-    {{ return('insert_overwrite' if replaces_whole_dates() else 'delete+insert') }}
+{% macro incremental_strategy(elsewhere='delete+insert') %}
+    {#- The incremental_strategy config of the date-partitioned incremental models: insert_overwrite
+        where whole dates are replaced, else `elsewhere` (a model whose pre-hook deletes what it
+        rebuilds appends: 'append'). -#}
+    {{ return('insert_overwrite' if replaces_whole_dates() else elsewhere) }}
 {% endmacro %}
 
 {% macro date_partitions(date_column) %}

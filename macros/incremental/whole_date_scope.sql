@@ -82,3 +82,28 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{% macro kept_rows_of_rebuilt_dates(kept, rebuilt, columns, key_columns, date_column) %}
+    {#- For a model whose rebuilt rows are scattered over dates and that keeps the others as they
+        are (a state table: `rebuilt` the rows written again, `kept` the rows kept from the last
+        run, both CTE names). Where whole dates are replaced: `union all` the kept rows of every
+        date `rebuilt` writes that it does not write again (`columns` in the model's order), so
+        each written date holds all its rows. Elsewhere nothing (the kept rows stay in the table). -#}
+    {%- if replaces_whole_dates() %}
+    union all
+    select
+        {%- for column in columns %}
+            {{ kept }}.{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ kept }}
+    where
+        {{ kept }}.{{ date_column }} in (select {{ rebuilt }}.{{ date_column }} from {{ rebuilt }})
+        and not exists (
+            select 1 from {{ rebuilt }}
+            where
+                {%- for key in key_columns %}
+                    {{ rebuilt }}.{{ key }} = {{ kept }}.{{ key }}{% if not loop.last %} and{% endif %}
+                {%- endfor %}
+        )
+    {%- endif %}
+{%- endmacro %}

@@ -102,7 +102,8 @@ all_days as (
 -- after its latest stored one, or every day when its sources changed or the history starts earlier;
 -- where whole date partitions are replaced (Spark), every account from the earliest of those days
 -- or of the kept days of accounts no longer in the CRM (whole_dates_scope())
-{%- set per_account_scope -%}
+per_account_scope as (
+
     select
         account_sources.account_id,
         account_sources.source_fingerprint,
@@ -132,11 +133,13 @@ all_days as (
             {{ arr_history_start_date() }} as from_date
         from account_sources
         {%- endif %}
-{%- endset %}
+
+),
+
 scope as (
 
     {{ whole_dates_scope(
-        per_account_scope,
+        'select * from per_account_scope',
         'select account_id, source_fingerprint from account_sources',
         arr_accounts_gone_dates_sql(ref('stg_crm__accounts')) if is_incremental() else none
     ) }}
