@@ -44,8 +44,9 @@ DATE_PARTITIONED = ("intermediate.int_account_health_component_scores", "interme
                     "intermediate.int_account_service_count_changes")
 ONLY_ROWS_WHERE = {"intermediate.int_account_service_count_changes":
                    "open_urgent_tickets <> 0 or bad_csat <> 0 or overdue_invoices <> 0"}
-# hashes of engine-formatted text: what a row was computed from, not what it says
-FINGERPRINTS = frozenset({"state_fingerprint", "source_fingerprint"})
+# hashes of engine-formatted text (what a row was computed from) and the run that saw a change:
+# not what a row says
+FINGERPRINTS = frozenset({"state_fingerprint", "source_fingerprint", "changed_at"})
 
 
 def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
