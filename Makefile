@@ -41,7 +41,8 @@ help:
 	@echo "make backtest - after make demo: check the score against real churn (report + weight suggestions)"
 	@echo "make calibrate - after make backtest: weights per scorecard and band cut-offs fitted to a false-alarm budget (README \"Calibrating on your own history\"); never writes your seed"
 	@echo "make test-postgres - the test dataset on a throwaway PostgreSQL: every mart equals DuckDB's (also in make test)"
-	@echo "make test-spark    - the test dataset on a local Spark (own venv, a few minutes): every mart equals DuckDB's"
+	@echo "make test-spark    - the test dataset on a local Spark (own venv, about 15 minutes): the day before, then the last day"
+	@echo "                     incremental (date partitions replaced: insert_overwrite); every mart equals DuckDB's full build"
 	@echo "make test-slow     - the slow end-to-end tests make test leaves out (pytest -m slow: the small benchmark end to end)"
 	@echo "make benchmark     - time generation, full and incremental builds and the sync at SIZE=small|medium|large|xlarge (DOUBLE_HISTORY=1: also two years)"
 
@@ -172,9 +173,11 @@ $(SPARK_STAMP): requirements-spark.txt
 	$(VENV_SPARK)/bin/uv pip install --quiet --python $(VENV_SPARK)/bin/python --compile-bytecode -r requirements-spark.txt
 	touch $@
 
-# Not part of make test: Spark starts slowly (about 4 minutes here, plus the environment).
+# Not part of make test: Spark starts slowly and runs two builds (the day before, then the last day
+# incrementally, with late loads and in-place changes): about 15 minutes here, plus the environment.
 test-spark: venv-spark test-dbt
-	@echo "==> Spark: local PySpark warehouse, dbt build --target spark, marts compared with DuckDB"
+	@echo "==> Spark: local PySpark warehouse, dbt build --target spark as of the day before, then incrementally;"
+	@echo "    every mart and each date-partitioned table compared with the DuckDB full build"
 	HEALTH_TEST_WAREHOUSE=$(TEST_DB) HEALTH_TEST_AS_OF=$(TEST_AS_OF) $(VENV_SPARK)/bin/python -m pytest \
 		tests/spark -q -p no:cacheprovider
 

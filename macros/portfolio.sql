@@ -31,8 +31,12 @@
 {% macro delete_rows_outside_arr_history(crm_accounts) %}
     {#- The pre-hook of int_account_arr_daily: delete the kept rows outside the ARR history
         (before arr_history_start_date() or after D) and of accounts no longer in the CRM, so
-        the table holds exactly the keys a full build would. Nothing on a full build. -#}
-    {%- if is_incremental() -%}
+        the table holds exactly the keys a full build would. Nothing on a full build. Where whole
+        date partitions are replaced (Spark): the dates outside the history are dropped, and the
+        model rebuilds the dates of accounts no longer in the CRM (arr_accounts_gone_dates_sql()). -#}
+    {%- if replaces_whole_dates() -%}
+        {{ drop_date_partitions_outside(arr_history_start_date()) }}
+    {%- elif is_incremental() -%}
         delete from {{ this }} as kept_rows
         where
             kept_rows.as_of_date < {{ arr_history_start_date() }}
@@ -44,4 +48,16 @@
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{% macro arr_accounts_gone_dates_sql(crm_accounts) %}
+    {#- The dates of int_account_arr_daily's kept rows of accounts no longer in the CRM (the rows
+        delete_rows_outside_arr_history() deletes inside the history), as a query of one date
+        column: where rows cannot be deleted, the model rebuilds these dates whole. -#}
+    select kept_rows.as_of_date
+    from {{ this }} as kept_rows
+    where not exists (
+        select 1 from {{ crm_accounts }} as accounts
+        where accounts.account_id = kept_rows.account_id
+    )
 {%- endmacro %}

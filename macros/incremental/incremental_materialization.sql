@@ -1,13 +1,16 @@
-{% macro incremental_materialization() %}
+{% macro incremental_materialization(date_column=none) %}
     {#- How the incremental models are materialized. Incremental (delete+insert) where the
-        engine can delete rows; a plain table where it cannot (Spark on parquet), so the
-        same project runs there with a full rebuild each time. -#}
-    {{ return(adapter.dispatch('incremental_materialization', 'customer_health')()) }}
+        engine can delete rows. Where it cannot (Spark on parquet): incremental by whole date
+        partitions (insert_overwrite, date_partitions.sql) for a model that names its date
+        column and is written for it; a plain table, rebuilt whole each run, for the others. -#}
+    {{ return(adapter.dispatch('incremental_materialization', 'customer_health')(date_column)) }}
 {% endmacro %}
 
-{% macro default__incremental_materialization() %}{{ return('incremental') }}{% endmacro %}
+{% macro default__incremental_materialization(date_column=none) %}{{ return('incremental') }}{% endmacro %}
 
-{% macro spark__incremental_materialization() %}{{ return('table') }}{% endmacro %}
+{% macro spark__incremental_materialization(date_column=none) %}
+    {{ return('table' if date_column is none else 'incremental') }}
+{% endmacro %}
 
 {% macro incremental_relation_of(model_name) %}
     {#- The table of the incremental model `model_name` when it is built incrementally (it

@@ -1,7 +1,7 @@
 """Move tables between a DuckDB warehouse and a local Spark warehouse, through Parquet.
 
     python spark_tables.py load   <duckdb file> <parquet dir>   # raw sources into Spark
-    python spark_tables.py export <parquet dir> <schema> ...     # Spark tables out to Parquet
+    python spark_tables.py export <parquet dir> <schema or schema.table> ...  # Spark tables out to Parquet
 
 Run with the Spark virtual environment; the Spark warehouse and metastore are the ones the
 project's `spark` target uses (DBT_SPARK_WAREHOUSE_DIR, DBT_SPARK_METASTORE_DIR). Each call
@@ -58,13 +58,17 @@ def load(duckdb_file: Path, parquet_dir: Path) -> None:
         spark.stop()
 
 
-def export(parquet_dir: Path, schemas: list[str]) -> None:
+def export(parquet_dir: Path, names: list[str]) -> None:
+    """Every table of each schema named, or the one table of each `schema.table` named."""
     spark = spark_session()
     try:
-        for schema in schemas:
-            for row in spark.sql(f"show tables in {schema}").collect():
-                name = row["tableName"]
-                spark.table(f"{schema}.{name}").write.mode("overwrite").parquet(str(parquet_dir / f"{schema}.{name}"))
+        for name in names:
+            if "." in name:
+                relations = [name]
+            else:
+                relations = [f"{name}.{row['tableName']}" for row in spark.sql(f"show tables in {name}").collect()]
+            for relation in relations:
+                spark.table(relation).write.mode("overwrite").parquet(str(parquet_dir / relation))
     finally:
         spark.stop()
 

@@ -14,8 +14,9 @@
 -- differs from the stored one (or the history now starts earlier); days outside the history
 -- and accounts no longer in the CRM are deleted first.
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='delete+insert',
+    materialized=incremental_materialization('as_of_date'),
+    incremental_strategy=incremental_strategy(),
+    partition_by=date_partitions('as_of_date'),
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_rows_outside_arr_history(ref('stg_crm__accounts')) }}"
@@ -98,8 +99,10 @@ all_days as (
 {%- endif %}
 
 -- per account, the first day to build: every day on a full build; on an incremental run the days
--- after its latest stored one, or every day when its sources changed or the history starts earlier
-scope as (
+-- after its latest stored one, or every day when its sources changed or the history starts earlier;
+-- where whole date partitions are replaced (Spark), every account from the earliest of those days
+-- or of the kept days of accounts no longer in the CRM (whole_dates_scope())
+per_account_scope as (
 
     select
         account_sources.account_id,
@@ -130,6 +133,16 @@ scope as (
             {{ arr_history_start_date() }} as from_date
         from account_sources
         {%- endif %}
+
+),
+
+scope as (
+
+    {{ whole_dates_scope(
+        'select * from per_account_scope',
+        'select account_id, source_fingerprint from account_sources',
+        arr_accounts_gone_dates_sql(ref('stg_crm__accounts')) if is_incremental() else none
+    ) }}
 
 ),
 

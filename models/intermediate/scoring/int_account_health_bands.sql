@@ -8,8 +8,9 @@
 -- Incremental: each run rebuilds, per account, the days from the first score rebuilt since
 -- the last run (or not built yet, or everything when the band settings changed).
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='delete+insert',
+    materialized=incremental_materialization('as_of_date'),
+    incremental_strategy=incremental_strategy(),
+    partition_by=date_partitions('as_of_date'),
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts'), first_day=history_start_date()) }}"
@@ -70,13 +71,22 @@ scores as (
 
     ),
 
-    recompute_from as (
-
+    -- where whole date partitions are replaced (Spark): every account from the earliest such day
+    -- or the earliest kept day that is no longer a customer day (whole_dates_scope())
+    {%- set per_account_scope -%}
         select
             account_id,
             min(from_date) as from_date
         from changes
         group by account_id
+    {%- endset %}
+    recompute_from as (
+
+        {{ whole_dates_scope(
+            per_account_scope,
+            'select account_id from scores',
+            non_customer_dates_sql(ref('stg_crm__accounts'))
+        ) }}
 
     ),
 {%- else %}

@@ -17,8 +17,9 @@
 --                        that account's stored days are compared with the inputs
 --   weights, thresholds  score_version: where it differs, every day of the account
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='delete+insert',
+    materialized=incremental_materialization('as_of_date'),
+    incremental_strategy=incremental_strategy(),
+    partition_by=date_partitions('as_of_date'),
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
@@ -60,10 +61,16 @@ state as (
 
 {%- if is_incremental() %}
 
-    -- per account, the first day to rebuild (int_account_health_days_to_rescore says why)
+    -- per account, the first day to rebuild (int_account_health_days_to_rescore says why); where
+    -- whole date partitions are replaced (Spark), every account from the earliest such day or
+    -- the earliest kept day that is no longer a customer day (whole_dates_scope())
     recompute_from as (
 
-        select * from {{ days_to_rescore }}
+        {{ whole_dates_scope(
+            'select * from ' ~ days_to_rescore,
+            'select account_id from ' ~ ref('stg_crm__accounts'),
+            non_customer_dates_sql(ref('stg_crm__accounts'))
+        ) }}
 
     ),
 

@@ -8,8 +8,9 @@
 -- which reads only the newly written row groups) and deletes the days that are no longer customer days
 -- (the days the curves model no longer has, found without joining the two tables).
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='delete+insert',
+    materialized=incremental_materialization('as_of_date'),
+    incremental_strategy=incremental_strategy(),
+    partition_by=date_partitions('as_of_date'),
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
@@ -36,12 +37,18 @@ config_version as (
 
 ),
 
--- the days the curves model rebuilt since this table was last built (all on a full build)
+-- the days the curves model rebuilt since this table was last built (all on a full build); where
+-- whole date partitions are replaced (Spark), every row from the earliest of them or of the kept
+-- days that are no longer customer days (whole_dates_where())
 batch as (
 
     select * from {{ ref('int_account_health_component_scores') }}
     {%- if is_incremental() %}
-        where rebuilt_at > {{ incremental_max_timestamp('rebuilt_at') }}
+        where {{ whole_dates_where(
+            'rebuilt_at > ' ~ incremental_max_timestamp('rebuilt_at'),
+            ref('int_account_health_component_scores'),
+            non_customer_dates_sql(ref('stg_crm__accounts'))
+        ) }}
     {%- endif %}
 
 ),

@@ -9,10 +9,12 @@
 -- with the stored one: a day whose change is new, different or gone is written again with this
 -- run's changed_at (a day that no longer changes anything stays as a row of zeros, so a deleted
 -- ticket or invoice is noticed too); the other days keep theirs. Only days up to as_of_date are
--- kept, so nothing dated later is stored.
+-- kept, so nothing dated later is stored. Where whole date partitions are replaced (Spark), a
+-- date written again also carries its kept rows, with their changed_at (kept_rows_of_rebuilt_dates()).
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='delete+insert',
+    materialized=incremental_materialization('delta_date'),
+    incremental_strategy=incremental_strategy(),
+    partition_by=date_partitions('delta_date'),
     unique_key=['account_id', 'delta_date'],
     on_schema_change='fail'
 ) }}
@@ -111,6 +113,13 @@ final as (
         overdue_invoices,
         {{ run_started_at_sql() }} as changed_at
     from changed
+    {%- if is_incremental() %}
+        {{- kept_rows_of_rebuilt_dates(
+            'stored', 'changed',
+            ['account_id', 'delta_date', 'open_urgent_tickets', 'bad_csat', 'overdue_invoices', 'changed_at'],
+            ['account_id', 'delta_date'], 'delta_date'
+        ) }}
+    {%- endif %}
 
 )
 
