@@ -37,11 +37,12 @@ PROJECT_ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
 TEST_AS_OF = os.environ.get("HEALTH_TEST_AS_OF", "2025-06-30")
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
-# the incremental tables Spark keeps by date partitions (insert_overwrite), compared whole; the
+# the incremental tables Spark keeps by date partitions (insert_overwrite), compared whole, and the
+# scoring chain (whole tables on Spark until the daily metrics replace date partitions too); the
 # ticket and invoice state keeps rows of zeros for changes that went away (not in a full build)
-DATE_PARTITIONED = ("intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
-                    "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
-                    "intermediate.int_account_service_count_changes")
+DATE_PARTITIONED = ("intermediate.int_account_arr_daily", "intermediate.int_account_service_count_changes",
+                    "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
+                    "intermediate.int_account_health_bands")
 ONLY_ROWS_WHERE = {"intermediate.int_account_service_count_changes":
                    "open_urgent_tickets <> 0 or bad_csat <> 0 or overdue_invoices <> 0"}
 # hashes of engine-formatted text (what a row was computed from) and the run that saw a change:

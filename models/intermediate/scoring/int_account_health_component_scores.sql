@@ -16,10 +16,12 @@
 --   first invoice/ticket state_fingerprint): where it differs from the account's latest stored row,
 --                        that account's stored days are compared with the inputs
 --   weights, thresholds  score_version: where it differs, every day of the account
+{#- On Spark a whole table until int_account_daily_metrics replaces date partitions too: its stamps
+    set this model's scope, and as a table it restamps every day (DECISIONLOG "Spark insert_overwrite").
+    Then: incremental_materialization('as_of_date') and partition_by=date_partitions('as_of_date'). -#}
 {{ config(
-    materialized=incremental_materialization('as_of_date'),
+    materialized=incremental_materialization(),
     incremental_strategy=incremental_strategy(),
-    partition_by=date_partitions('as_of_date'),
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"

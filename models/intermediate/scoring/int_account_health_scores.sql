@@ -7,10 +7,12 @@
 -- changed); this table rebuilds the rows it rebuilt since this one was last built (a filter on rebuilt_at,
 -- which reads only the newly written row groups) and deletes the days that are no longer customer days
 -- (the days the curves model no longer has, found without joining the two tables).
+{#- On Spark a whole table until int_account_daily_metrics replaces date partitions too: its stamps
+    set this model's scope, and as a table it restamps every day (DECISIONLOG "Spark insert_overwrite").
+    Then: incremental_materialization('as_of_date') and partition_by=date_partitions('as_of_date'). -#}
 {{ config(
-    materialized=incremental_materialization('as_of_date'),
+    materialized=incremental_materialization(),
     incremental_strategy=incremental_strategy(),
-    partition_by=date_partitions('as_of_date'),
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
