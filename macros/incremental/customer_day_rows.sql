@@ -12,12 +12,8 @@
         day). The same keys as an anti-join with int_customer_days, but one pass over the kept
         rows against the small accounts table instead of a join of two account-day tables.
         `first_day`: where the model's days start (default: the series start, burn-in included).
-        Nothing on a full build. Where whole date partitions are replaced (Spark), rows cannot be
-        deleted: the dates that left the window are dropped, and the model rebuilds the dates of
-        the other rows to remove (non_customer_dates_sql() below, in its whole_dates_scope()). -#}
-    {%- if replaces_whole_dates() -%}
-        {{ drop_date_partitions_outside(series_start_date() if first_day is none else first_day) }}
-    {%- elif is_incremental() -%}
+        Nothing on a full build. -#}
+    {%- if is_incremental() -%}
         delete from {{ this }} as kept_rows
         where
             kept_rows.as_of_date < {{ series_start_date() if first_day is none else first_day }}
@@ -31,18 +27,4 @@
     {%- else -%}
         select 1
     {%- endif -%}
-{%- endmacro %}
-
-{% macro non_customer_dates_sql(crm_accounts) %}
-    {#- The dates of the kept rows of this incremental account-day model that are no longer a
-        customer day (the rows delete_non_customer_days() deletes inside the window), as a query of
-        one date column: where rows cannot be deleted, the model rebuilds these dates whole. -#}
-    select kept_rows.as_of_date
-    from {{ this }} as kept_rows
-    where not exists (
-        select 1 from {{ crm_accounts }} as accounts
-        where
-            accounts.account_id = kept_rows.account_id
-            and {{ is_customer_day('accounts', 'kept_rows.as_of_date') }}
-    )
 {%- endmacro %}

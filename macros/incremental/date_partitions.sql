@@ -6,7 +6,7 @@
     Dynamic mode also lets the select read the table it overwrites (Spark writes to a staging
     directory and swaps the partitions in at commit; SPARK-30112), so a model's bookkeeping
     reads of {{ this }} see the rows as they were before the run.
-    What that asks of a model (whole_dates_scope() and whole_dates_since() in
+    What that asks of a model (whole_dates_scope() and kept_rows_of_rebuilt_dates() in
     whole_date_scope.sql): every date it returns must be returned whole, for every account,
     since the partition is replaced whole; a row that must disappear (a day no longer a customer
     day) disappears by rebuilding its date, or by dropping its partition when the date left the

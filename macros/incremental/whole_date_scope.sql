@@ -3,7 +3,7 @@
     (replaces_whole_dates(), date_partitions.sql). Elsewhere each macro returns what it is given,
     so DuckDB and PostgreSQL run the same SQL as before.
     Why rebuilding more is exact: every row of these models is computed from its own day's inputs
-    (and, for the bands, the scores before it), never from the rows the table kept, so a day
+    (the ARR history: its day's subscriptions and CRM row), never from the rows the table kept, so a day
     rebuilt without need comes out as it was. What must not happen is a date partition replaced
     by only some of its accounts' rows: hence whole dates, for every account.
 -#}
@@ -13,7 +13,7 @@
         of an incremental account-day model. Where whole dates are replaced: every row of
         `accounts_sql` (one row per account: account_id and any per-account columns) with the
         earliest from_date of the scope, or the earliest date of a kept row that must disappear
-        (`stale_dates_sql`: a query of one date column; non_customer_dates_sql()), whichever
+        (`stale_dates_sql`: a query of one date column; arr_accounts_gone_dates_sql()), whichever
         comes first; no row when nothing is to be rebuilt. Elsewhere: `scope_sql` itself. -#}
     {%- if replaces_whole_dates() -%}
         select
@@ -33,28 +33,6 @@
         where scope_start.from_date is not null
     {%- else -%}
         {{ scope_sql }}
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro whole_dates_where(condition, relation, stale_dates_sql=none, date_column='as_of_date') %}
-    {#- A filter on the rows of `relation` an incremental model rebuilds (`condition`, e.g. the
-        rows an upstream model rebuilt since this one's last run). Where whole dates are replaced:
-        every row from the earliest date holding such a row, or a kept row that must disappear
-        (`stale_dates_sql`), on. Elsewhere: `condition` itself. -#}
-    {%- if replaces_whole_dates() -%}
-        {{ date_column }} >= (
-            select min(starts.from_date)
-            from (
-                select min(rebuilt.{{ date_column }}) as from_date from {{ relation }} as rebuilt
-                where {{ condition }}
-                {%- if stale_dates_sql is not none %}
-                    union all
-                    select * from ({{ stale_dates_sql }}) as stale
-                {%- endif %}
-            ) as starts
-        )
-    {%- else -%}
-        {{ condition }}
     {%- endif -%}
 {%- endmacro %}
 

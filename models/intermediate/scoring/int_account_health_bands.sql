@@ -7,12 +7,9 @@
 -- depends only on what happened up to its day, never on where the window starts.
 -- Incremental: each run rebuilds, per account, the days from the first score rebuilt since
 -- the last run (or not built yet, or everything when the band settings changed).
-{#- On Spark a whole table until int_account_daily_metrics replaces date partitions too: its stamps
-    set this model's scope, and as a table it restamps every day (DECISIONLOG "Spark insert_overwrite").
-    Then: incremental_materialization('as_of_date') and partition_by=date_partitions('as_of_date'). -#}
 {{ config(
     materialized=incremental_materialization(),
-    incremental_strategy=incremental_strategy(),
+    incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts'), first_day=history_start_date()) }}"
@@ -73,22 +70,13 @@ scores as (
 
     ),
 
-    -- where whole date partitions are replaced (Spark): every account from the earliest such day
-    -- or the earliest kept day that is no longer a customer day (whole_dates_scope())
-    {%- set per_account_scope -%}
+    recompute_from as (
+
         select
             account_id,
             min(from_date) as from_date
         from changes
         group by account_id
-    {%- endset %}
-    recompute_from as (
-
-        {{ whole_dates_scope(
-            per_account_scope,
-            'select account_id from scores',
-            non_customer_dates_sql(ref('stg_crm__accounts'))
-        ) }}
 
     ),
 {%- else %}

@@ -16,12 +16,9 @@
 --   first invoice/ticket state_fingerprint): where it differs from the account's latest stored row,
 --                        that account's stored days are compared with the inputs
 --   weights, thresholds  score_version: where it differs, every day of the account
-{#- On Spark a whole table until int_account_daily_metrics replaces date partitions too: its stamps
-    set this model's scope, and as a table it restamps every day (DECISIONLOG "Spark insert_overwrite").
-    Then: incremental_materialization('as_of_date') and partition_by=date_partitions('as_of_date'). -#}
 {{ config(
     materialized=incremental_materialization(),
-    incremental_strategy=incremental_strategy(),
+    incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
@@ -63,16 +60,10 @@ state as (
 
 {%- if is_incremental() %}
 
-    -- per account, the first day to rebuild (int_account_health_days_to_rescore says why); where
-    -- whole date partitions are replaced (Spark), every account from the earliest such day or
-    -- the earliest kept day that is no longer a customer day (whole_dates_scope())
+    -- per account, the first day to rebuild (int_account_health_days_to_rescore says why)
     recompute_from as (
 
-        {{ whole_dates_scope(
-            'select * from ' ~ days_to_rescore,
-            'select account_id from ' ~ ref('stg_crm__accounts'),
-            non_customer_dates_sql(ref('stg_crm__accounts'))
-        ) }}
+        select * from {{ days_to_rescore }}
 
     ),
 

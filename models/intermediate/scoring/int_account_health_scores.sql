@@ -7,12 +7,9 @@
 -- changed); this table rebuilds the rows it rebuilt since this one was last built (a filter on rebuilt_at,
 -- which reads only the newly written row groups) and deletes the days that are no longer customer days
 -- (the days the curves model no longer has, found without joining the two tables).
-{#- On Spark a whole table until int_account_daily_metrics replaces date partitions too: its stamps
-    set this model's scope, and as a table it restamps every day (DECISIONLOG "Spark insert_overwrite").
-    Then: incremental_materialization('as_of_date') and partition_by=date_partitions('as_of_date'). -#}
 {{ config(
     materialized=incremental_materialization(),
-    incremental_strategy=incremental_strategy(),
+    incremental_strategy='delete+insert',
     unique_key=['account_id', 'as_of_date'],
     on_schema_change='fail',
     pre_hook="{{ delete_non_customer_days(ref('stg_crm__accounts')) }}"
@@ -39,18 +36,12 @@ config_version as (
 
 ),
 
--- the days the curves model rebuilt since this table was last built (all on a full build); where
--- whole date partitions are replaced (Spark), every row from the earliest of them or of the kept
--- days that are no longer customer days (whole_dates_where())
+-- the days the curves model rebuilt since this table was last built (all on a full build)
 batch as (
 
     select * from {{ ref('int_account_health_component_scores') }}
     {%- if is_incremental() %}
-        where {{ whole_dates_where(
-            'rebuilt_at > ' ~ incremental_max_timestamp('rebuilt_at'),
-            ref('int_account_health_component_scores'),
-            non_customer_dates_sql(ref('stg_crm__accounts'))
-        ) }}
+        where rebuilt_at > {{ incremental_max_timestamp('rebuilt_at') }}
     {%- endif %}
 
 ),
