@@ -11,28 +11,15 @@ customers as (
 
 ),
 
--- every user with a meaningful day for the account, and the latest one: the only figure read
--- over all history (one narrow aggregate); the sums below read the window's days alone. Each
--- reads the table itself (a CTE read twice would be materialized with every column and day)
-last_active as (
-
-    select
-        user_days.account_id,
-        user_days.user_id,
-        max(user_days.activity_date) as last_active_date
-    from {{ ref('int_user_account_days') }} as user_days
-    inner join customers
-        on user_days.account_id = customers.account_id
-    where user_days.count_meaningful_events > 0
-    group by user_days.account_id, user_days.user_id
-
-),
-
+-- the window's sums per user, and the latest meaningful day from the running state's horizon
+-- on (user_state_horizon_date(), never after the windows' starts): the user days read are
+-- those from the horizon, not every stored day
 windowed as (
 
     select
         user_days.account_id,
         user_days.user_id,
+        max(case when user_days.count_meaningful_events > 0 then user_days.activity_date end) as last_active_date,
         -- summed as decimals: exact, so the same in any order and on every engine
         sum(case
             when user_days.activity_date >= {{ window_start }} then cast(user_days.sum_points as decimal(18, 6)) else 0
@@ -47,8 +34,38 @@ windowed as (
     from {{ ref('int_user_account_days') }} as user_days
     inner join customers
         on user_days.account_id = customers.account_id
-    where user_days.activity_date >= {{ window_start if var('window_long_days') >= var('frequency_window_days') else frequency_start }}
+    where user_days.activity_date >= {{ user_state_horizon_date() }}
     group by user_days.account_id, user_days.user_id
+
+),
+
+-- every user with a meaningful day for the account, and the latest one: the running state
+-- (int_user_last_active_days) holds it for the days before the horizon, the window's rows
+-- the later ones
+last_active as (
+
+    select
+        account_id,
+        user_id,
+        max(last_active_date) as last_active_date
+    from (
+        select
+            state.account_id,
+            state.user_id,
+            state.last_active_date
+        from {{ ref('int_user_last_active_days') }} as state
+        inner join customers
+            on state.account_id = customers.account_id
+
+        union all
+        select
+            account_id,
+            user_id,
+            last_active_date
+        from windowed
+        where last_active_date is not null
+    ) as active_days
+    group by account_id, user_id
 
 ),
 

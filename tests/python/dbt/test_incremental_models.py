@@ -25,13 +25,16 @@ BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", 
          "--exclude", "path:models/backtest"]
 # columns that record when and from what a row was built, not what it says
 # (state_fingerprint: the in-place inputs when the row was computed; only the latest day's is read)
+# (horizon_date: the horizon of the run that last wrote a row of the running state
+# int_user_last_active_days; its last_active_date is compared)
 BOOKKEEPING = {"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at",
-               "state_fingerprint"}  # config_hash is compared
+               "state_fingerprint", "horizon_date"}  # config_hash is compared
 COMPARED_SCHEMAS = ("marts", "data_quality")
 INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_user_account_days",
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
-                      "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily")
+                      "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
+                      "intermediate.int_user_last_active_days")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -78,6 +81,7 @@ def loaded_day_by_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
 
     scenario.load_day(AS_OF)
     scenario.load_late_data(AS_OF)
+    scenario.move_user_far_back(AS_OF)
     scenario.sync_state_tables()
     build(incremental, AS_OF, base / "target")
 
@@ -123,6 +127,30 @@ def test_the_late_data_was_counted(loaded_day_by_day: tuple[Path, Path]) -> None
     assert twice == 5
     assert withheld > 0
     assert newcomer == (3, AS_OF)
+
+
+def test_a_far_back_move_reached_the_running_state(loaded_day_by_day: tuple[Path, Path]) -> None:
+    """The user moved 200 days back (move_user_far_back) left their old account's user days far
+    before the running state's horizon: the state (int_user_last_active_days) recomputed that
+    account, so no latest active day there is on or after the move."""
+    incremental, _ = loaded_day_by_day
+    moved_on = AS_OF - dt.timedelta(days=200)
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        user, account = con.execute("select user_id, group_id from segment.groups where id like 'far-group-%'").fetchone()
+        old_accounts = con.execute("""
+            select count(*) from intermediate.int_user_account_days
+            where user_id = ? and account_id <> ? and activity_date < ? and count_meaningful_events > 0
+        """, [user, account, moved_on]).fetchone()[0]
+        stale = con.execute("""
+            select count(*) from intermediate.int_user_last_active_days
+            where user_id = ? and account_id <> ? and last_active_date >= ?
+        """, [user, account, moved_on]).fetchone()[0]
+        moved = con.execute("""
+            select count(*) from intermediate.int_user_last_active_days where user_id = ? and account_id = ?
+        """, [user, account]).fetchone()[0]
+    assert old_accounts > 0, "the moved user had no active day in an old account before the move"
+    assert stale == 0
+    assert moved == 1
 
 
 def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
@@ -358,6 +386,7 @@ def test_colliding_event_keys_lose_no_event(loaded_day_by_day: tuple[Path, Path]
     assert result.returncode == 0, result.stdout[-4000:]
     scenario.load_day(AS_OF)
     scenario.load_late_data(AS_OF)
+    scenario.move_user_far_back(AS_OF)
     scenario.sync_state_tables()
     shutil.copyfile(colliding, refreshed)
     for db, extra in ((colliding, []), (refreshed, ["--full-refresh"])):

@@ -148,6 +148,27 @@ class IncrementalScenario:
                 from crm.accounts order by account_id limit 1
             """)
 
+    def move_user_far_back(self, day: dt.date) -> str:
+        """A group call dated 200 days back, loaded on `day`: a user active then moves to another
+        account from that day on, so their old account loses user days far before the running
+        state's horizon (int_user_last_active_days: its latest active day there moves back)."""
+        moved_at = f"{(day - dt.timedelta(days=200)).isoformat()} 12:00:00"
+        with self._connect() as con:
+            target = con.execute("select account_id, name, plan from crm.accounts order by account_id desc limit 1").fetchone()
+            user = con.execute(f"""
+                select user_id from segment.tracks
+                where
+                    context_group_id is null and user_id is not null
+                    and timestamp >= timestamp '{moved_at}' and timestamp < timestamp '{moved_at}' + interval 100 day
+                    and user_id not in (select user_id from segment.groups where group_id = ?)
+                group by user_id order by user_id desc limit 1
+            """, [target[0]]).fetchone()[0]
+            con.execute(
+                "insert into segment.groups values ('far-group-' || ?, ?, ?, cast(? as timestamp), cast(? as timestamp), ?, ?)",
+                [user, user, target[0], moved_at, f"{day.isoformat()} 12:00:00", target[1], target[2]],
+            )
+        return user
+
     def change_service_history(self, day: dt.date) -> dict[str, int]:
         """Tickets and invoices changed in place long before `day`, the way a help desk or a
         billing system rewrites its state tables: a normal ticket of about four months ago
