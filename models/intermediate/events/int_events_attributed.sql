@@ -13,8 +13,7 @@
 -- is redone and ranked by the id itself, so a collision never drops an event. Events of
 -- users whose group calls were loaded since the cutoff (found by user_key) are redone too.
 -- Rows are replaced by event_key. The run starts over when the source tables changed
--- (config_hash, macros/incremental/source_identity.sql), the source lost rows, or the
--- engine's hash of an id changed.
+-- (config_hash, source_identity.sql), the source lost rows, or the engine's hash changed.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -73,7 +72,7 @@ raw_loads as (
 
     ),
 
-    -- the kept row of every id under a redone key: its earliest load before this run
+    -- the kept row under a redone key, if loaded before the cutoff (later ones are re-read above)
     kept_winners as (
 
         select
@@ -87,6 +86,7 @@ raw_loads as (
         from {{ this }} as built
         inner join redone_keys
             on built.event_key = redone_keys.event_key
+        where built.received_at < {{ cutoff }}
 
     ),
 {%- endif %}
