@@ -33,7 +33,8 @@
         more events than the source has loadable rows (rows with an id and a timestamp), so
         rows it was built from were deleted or rewritten (kept as they are, they would make
         the duplicate count negative); or the engine now hashes an id to another event_key
-        (a new engine version), so keys kept and keys computed now would not match. Read
+        or user_key (a new engine version), so keys kept and keys computed now would not
+        match (a regrouped user's kept events would not be found). Read
         before the run changes the table. `raw_tracks`: the model's source() of the raw
         events; the loadable rows are its row count minus the rows without an id or a
         timestamp, counted with one `is null` filter each, which the engine answers from
@@ -42,7 +43,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- for column in ['config_hash', 'event_key', 'event_at', 'has_context_account'] if column not in existing_columns -%}
+    {%- for column in ['config_hash', 'event_key', 'user_key', 'event_at', 'has_context_account'] if column not in existing_columns -%}
         {{ exceptions.raise_compiler_error(
             this ~ " was built by an older version of this project (it has no column " ~ column ~ "). "
             ~ "Rebuild it once with: dbt build --full-refresh --select " ~ this.identifier
@@ -56,7 +57,9 @@
         ~ "- (select count(*) from " ~ raw_tracks ~ " where id is null) "
         ~ "- (select count(*) from " ~ raw_tracks ~ " where id is not null and " ~ adapter.quote('timestamp') ~ " is null), "
         ~ "(select min(case when built.event_key = " ~ hash_key('built.event_id') ~ " then 1 else 0 end) from "
-        ~ "(select kept.event_id, kept.event_key from " ~ this ~ " as kept limit 1) as built)"
+        ~ "(select kept.event_id, kept.event_key from " ~ this ~ " as kept limit 1) as built), "
+        ~ "(select min(case when built.user_key = " ~ hash_key('built.user_id') ~ " then 1 else 0 end) from "
+        ~ "(select kept.user_id, kept.user_key from " ~ this ~ " as kept where kept.user_id is not null limit 1) as built)"
     ).rows[0] -%}
     {%- if row[0] is not none and row[0] != row[1] -%}
         {{ return('the source tables changed (now ' ~ source_identity() ~ ')') }}
@@ -67,6 +70,9 @@
     {%- endif -%}
     {%- if row[4] == 0 -%}
         {{ return("this engine now hashes event ids to other keys (event_key; a new engine version?)") }}
+    {%- endif -%}
+    {%- if row[5] == 0 -%}
+        {{ return("this engine now hashes user ids to other keys (user_key; a new engine version?)") }}
     {%- endif -%}
     {{ return(none) }}
 {% endmacro %}

@@ -11,10 +11,9 @@
 -- here, so its winner is the best of that row and its loads since the cutoff. Ids match on
 -- event_key (a 64-bit hash, macros/adapters/hash_key.sql); every kept row under a redone key
 -- is redone and ranked by the id itself, so a collision never drops an event. Events of
--- users whose group calls were loaded since the cutoff are redone too (their attribution can
--- move). Rows are replaced by event_key. The run starts over when the source tables changed
--- (config_hash, macros/incremental/source_identity.sql), the source lost rows, or the
--- engine's hash of an id changed.
+-- users whose group calls were loaded since the cutoff (found by user_key) are redone too.
+-- Rows are replaced by event_key. The run starts over when the source tables changed
+-- (config_hash, source_identity.sql), the source lost rows, or the engine's hash changed.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -53,9 +52,10 @@ raw_loads as (
 
 {%- if cutoff is not none %}
 
+    -- by user_key: 8 bytes per kept event, not a 36-character id (a collision only redoes more)
     regrouped_users as (
 
-        select distinct user_id
+        select distinct {{ hash_key('user_id') }} as user_key
         from {{ groups }}
         where {{ loaded_since(cutoff) }} and user_id is not null
 
@@ -68,11 +68,11 @@ raw_loads as (
         select built.event_key
         from {{ this }} as built
         inner join regrouped_users
-            on built.user_id = regrouped_users.user_id
+            on built.user_key = regrouped_users.user_key
 
     ),
 
-    -- the kept row of every id under a redone key: its earliest load before this run
+    -- the kept row under a redone key, if loaded before the cutoff (later ones are re-read above)
     kept_winners as (
 
         select
@@ -86,6 +86,7 @@ raw_loads as (
         from {{ this }} as built
         inner join redone_keys
             on built.event_key = redone_keys.event_key
+        where built.received_at < {{ cutoff }}
 
     ),
 {%- endif %}
@@ -213,9 +214,10 @@ final as (
     select
         -- ids
         cast(event_id as {{ dbt.type_string() }}) as event_id,
-        -- a 64-bit hash of event_id: what incremental runs match and delete by
+        -- 64-bit hashes: incremental runs match and delete by event_key, find users by user_key
         cast(event_key as {{ dbt.type_bigint() }}) as event_key,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast({{ hash_key('user_id') }} as {{ dbt.type_bigint() }}) as user_key,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         -- account_id is the event's context_group_id (not the user's membership)
         has_context_account,
@@ -234,8 +236,7 @@ final as (
             else due_date
         end as attributed_from_date,
 
-        -- timestamps: when it happened (the ranking and the attribution of a redone event
-        -- read it here) and when it was loaded
+        -- when it happened (a redone event is ranked and attributed from it) and was loaded
         cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
         received_at,
 

@@ -397,3 +397,48 @@ def test_colliding_event_keys_lose_no_event(loaded_day_by_day: tuple[Path, Path]
         keys, ids = con.execute("select count(distinct event_key), count(*) from intermediate.int_events_attributed").fetchone()
     assert keys <= 4096 < ids
     assert mismatched_relations(colliding, refreshed) == {}
+
+
+def test_stale_user_keys_rebuild_the_events(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """The kept user_key of each event (a hash of user_id) no longer matches what the engine
+    computes now, as after an engine upgrade that changed its hash. Regrouped users' kept events
+    are found by user_key, so the next day's run (the day's late loads, and a group call dated two
+    months back for a user whose older events have no context account) would leave those events
+    on their old account: it must start over and equal a full refresh."""
+    incremental, _ = loaded_day_by_day
+    source = incremental.parent / "source.duckdb"
+    stale, refreshed = tmp_path / "stale.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(source, stale)
+    scenario = IncrementalScenario(source, stale, loaded_through=AS_OF - dt.timedelta(days=1))
+    scenario.start()
+    build(stale, AS_OF - dt.timedelta(days=1), tmp_path / "target")
+    with duckdb.connect(str(stale)) as con:
+        con.execute("update intermediate.int_events_attributed set user_key = user_key + 1")
+    scenario.load_day(AS_OF)
+    scenario.load_late_data(AS_OF)
+    # and a group call dated two months back, loaded now, for a user whose events of one to two
+    # months ago (long before the cutoff) have no context account: those events change account
+    months_ago = AS_OF - dt.timedelta(days=60)
+    with duckdb.connect(str(stale)) as con:
+        moved = con.execute(f"""
+            insert into segment.groups
+            select 'stale-key-group', moved.user_id, other.account_id, timestamp '{months_ago} 00:00:00',
+                   timestamp '{AS_OF} 13:00:00', other.name, other.plan
+            from (
+                select user_id, any_value(account_id) as account_id
+                from intermediate.int_events_attributed
+                where not has_context_account and account_id is not null
+                    and event_date between date '{months_ago}' and date '{AS_OF - dt.timedelta(days=30)}'
+                group by user_id order by count(*) desc, user_id limit 1
+            ) as moved
+            inner join crm.accounts as other
+                on other.account_id = (select min(account_id) from crm.accounts where account_id <> moved.account_id)
+        """).fetchone()[0]
+    assert moved == 1
+    scenario.sync_state_tables()
+    shutil.copyfile(stale, refreshed)
+    result = run_dbt([*BUILD, "--vars", f"{{as_of_date: {AS_OF.isoformat()}}}"], stale, target_path=tmp_path / "target")
+    assert result.returncode == 0, result.stdout[-4000:]
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    assert mismatched_relations(stale, refreshed) == {}
+    assert "int_events_attributed is rebuilt from scratch: this engine now hashes user ids" in result.stdout
