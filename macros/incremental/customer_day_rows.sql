@@ -15,8 +15,8 @@
         its condition (no match: not a customer day of any CRM row of that id, as `not exists`
         says), then deleted by key (`delete ... using`, DuckDB and PostgreSQL; Spark builds these
         models as tables). A correlated `not exists` on the day made DuckDB deduplicate every
-        kept (account, day) pair first: about 4 times the work (DECISIONLOG "Daily cost
-        (issue 18): scoring deletes and band outcomes").
+        kept (account, day) pair first: about 3 times the work (DECISIONLOG "Daily cost
+        (issue 18): scoring deletes, band outcomes and seats (sixth round)").
         `first_day`: where the model's days start (default: the series start, burn-in included).
         Nothing on a full build. -#}
     {%- if is_incremental() -%}

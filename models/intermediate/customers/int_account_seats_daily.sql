@@ -11,7 +11,7 @@
 -- the days before its first or after its last stored day) and the days whose ARR row was rebuilt
 -- since this table's last build (the ARR history's rebuilt_at later than this table's latest);
 -- days no longer customer days are deleted first (DECISIONLOG "Daily cost (issue 18): scoring
--- deletes, band outcomes and seats").
+-- deletes, band outcomes and seats (sixth round)").
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
