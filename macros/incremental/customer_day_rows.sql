@@ -16,7 +16,7 @@
         says), then deleted by key (`delete ... using`, DuckDB and PostgreSQL; Spark builds these
         models as tables). A correlated `not exists` on the day made DuckDB deduplicate every
         kept (account, day) pair first: about 3 times the work (DECISIONLOG "Daily cost
-        (issue 18): scoring deletes, band outcomes and seats (sixth round)").
+        (issue 18): scoring deletes and band outcomes (sixth round)").
         `first_day`: where the model's days start (default: the series start, burn-in included).
         Nothing on a full build. -#}
     {%- if is_incremental() -%}

@@ -31,8 +31,7 @@ COMPARED_SCHEMAS = ("marts", "data_quality")
 INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_user_account_days",
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
-                      "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
-                      "intermediate.int_account_seats_daily")
+                      "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -235,8 +234,8 @@ def test_days_that_stop_being_customer_days_are_deleted(loaded_day_by_day: tuple
                                                         tmp_path: Path) -> None:
     """A churn date set weeks back and a contract start moved later or earlier, nothing else new:
     the incremental run's pre-hooks delete the stored days that are no longer customer days
-    (delete_non_customer_days()), the new customer days are built (the seats' stored interval per
-    account), and it equals a full refresh; the scoring tables really held the days that went."""
+    (delete_non_customer_days()), the new customer days are built, and it equals a full refresh;
+    the scoring tables really held the days that went."""
     incremental, _ = loaded_day_by_day
     changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
     shutil.copyfile(incremental, changed)
@@ -254,8 +253,7 @@ def test_days_that_stop_being_customer_days_are_deleted(loaded_day_by_day: tuple
     with duckdb.connect() as con:
         con.execute(f"attach '{incremental}' as before (read_only)")
         con.execute(f"attach '{changed}' as after (read_only)")
-        for table in ("int_account_health_component_scores", "int_account_health_scores", "int_account_health_bands",
-                      "int_account_seats_daily"):
+        for table in ("int_account_health_component_scores", "int_account_health_scores", "int_account_health_bands"):
             for kind, account in accounts.items():
                 if kind not in gone:
                     continue
@@ -264,7 +262,8 @@ def test_days_that_stop_being_customer_days_are_deleted(loaded_day_by_day: tuple
                           for db in ("before", "after")]
                 assert counts[0] > 0 and counts[1] == 0, f"{table}, {kind} {account}: {counts}"
         # the days that became customer days were built (every table holds the customer days)
-        added = [con.execute(f"select count(*) from {db}.intermediate.int_account_seats_daily where account_id = ?",
+        added = [con.execute(f"select count(*) from {db}.intermediate.int_account_health_component_scores "
+                             "where account_id = ?",
                              [accounts["started_early"]]).fetchone()[0] for db in ("before", "after")]
         assert added[1] == added[0] + 20, added
 
@@ -273,7 +272,7 @@ def test_scoped_data_tests_still_catch_a_bad_row_the_build_wrote(loaded_day_by_d
                                                                   tmp_path: Path) -> None:
     """The data tests of the account-day history tables check only the days the latest build wrote
     (days_the_latest_build_wrote(), a `where` config): a bad row stamped by that build on a day
-    months back (a duplicated ARR day or seats day, a band outside green/yellow/red) still fails them; the same
+    months back (a duplicated ARR day, a band outside green/yellow/red) still fails them; the same
     rows stamped by an earlier build are outside the scope (that build's tests saw them)."""
     incremental, _ = loaded_day_by_day
     old_day = (AS_OF - dt.timedelta(days=150)).isoformat()
@@ -283,9 +282,9 @@ def test_scoped_data_tests_still_catch_a_bad_row_the_build_wrote(loaded_day_by_d
     restamp = [
         f"update intermediate.{table} set {stamp} = {stamp} - interval 1 day where as_of_date < date '{recent}'"
         for table, stamp in (("int_account_arr_daily", "rebuilt_at"), ("int_account_health_scores", "rebuilt_at"),
-                             ("int_account_health_bands", "scores_rebuilt_at"), ("int_account_seats_daily", "rebuilt_at"))
+                             ("int_account_health_bands", "scores_rebuilt_at"))
     ]
-    tests = ["test", "--select", "int_account_arr_daily account_health_daily int_account_seats_daily",
+    tests = ["test", "--select", "int_account_arr_daily account_health_daily",
              "--vars", f"{{as_of_date: {AS_OF.isoformat()}}}"]
     outcomes = {}
     for stamp in ("latest", "earlier"):
@@ -312,21 +311,12 @@ def test_scoped_data_tests_still_catch_a_bad_row_the_build_wrote(loaded_day_by_d
                   and account_id = (select min(account_id) from intermediate.int_account_health_bands
                                     where as_of_date = date '{old_day}')
             """, [band_stamp])
-            seats_stamp = con.execute("select max(rebuilt_at) from intermediate.int_account_seats_daily").fetchone()[0]
-            if stamp == "earlier":
-                seats_stamp -= dt.timedelta(days=1)
-            con.execute(f"""
-                insert into intermediate.int_account_seats_daily
-                select * replace (cast(? as timestamp) as rebuilt_at) from intermediate.int_account_seats_daily
-                where as_of_date = date '{old_day}' order by account_id limit 1
-            """, [seats_stamp])
         result = run_dbt(tests, db, target_path=tmp_path / "target")
         outcomes[stamp] = (result.returncode, result.stdout)
     code, log = outcomes["latest"]
     assert code != 0
     assert "FAIL 1 unique_combination_int_account_arr_daily_account_id__as_of_date" in log
     assert "FAIL 1 accepted_values_account_health" in log
-    assert "FAIL 1 unique_combination_int_account_seats_daily_account_id__as_of_date" in log
     code, log = outcomes["earlier"]
     assert code == 0, log[-3000:]
 
