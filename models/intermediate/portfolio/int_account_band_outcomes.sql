@@ -6,18 +6,22 @@
 {%- set outcome_days = var('portfolio_outcome_days') %}
 with
 
+-- the bands of the score history: the days account_health_daily publishes, read from the bands
+-- table itself (that view joins every band row to its score row, one per key, for columns not
+-- needed here: a third join of 700 k rows at medium)
 bands as (
 
     select
         account_id,
         as_of_date,
         health_band
-    from {{ ref('account_health_daily') }}
+    from {{ ref('int_account_health_bands') }}
+    where as_of_date >= {{ history_start_date() }}
 
 ),
 
--- the days of the score history and later only: every start day is one (account_health_daily
--- starts there), and every outcome day is later (the ARR history reaches further back)
+-- the days of the score history and later only: every start day is one (the bands
+-- start there), and every outcome day is later (the ARR history reaches further back)
 arr_daily as (
 
     select

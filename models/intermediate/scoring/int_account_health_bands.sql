@@ -36,12 +36,6 @@ scores as (
 
 {%- if is_incremental() %}
 
-    existing as (
-
-        select * from {{ this }}
-
-    ),
-
     history_days as (
 
         select
@@ -53,20 +47,37 @@ scores as (
     ),
 
     -- the first day to rebuild per account: a day not built yet, the first score rebuilt
-    -- since the last run, or everything when the band settings changed
+    -- since the last run, or everything when the band settings changed. Each branch reads the
+    -- kept rows from the table itself: through one CTE read three times, DuckDB materialized
+    -- every column of every kept day first (0.15 -> 0.06 s CPU at medium)
     changes as (
 
-        {{ days_not_built_or_reconfigured(
-            'history_days', 'existing',
-            "existing.band_settings <> '" ~ band_settings ~ "'"
-        ) }}
+        select
+            history_days.account_id,
+            history_days.as_of_date as from_date
+        from history_days
+        left join {{ this }} as existing
+            on
+                history_days.account_id = existing.account_id
+                and history_days.as_of_date = existing.as_of_date
+        where existing.account_id is null
+
+        union all
+        select
+            history_days.account_id,
+            history_days.as_of_date
+        from history_days
+        where exists (
+            select 1 from {{ this }} as existing
+            where existing.band_settings <> '{{ band_settings }}'
+        )
 
         union all
         select
             scores.account_id,
             scores.as_of_date
         from scores
-        where scores.rebuilt_at > (select max(existing.scores_rebuilt_at) from existing)
+        where scores.rebuilt_at > (select max(existing.scores_rebuilt_at) from {{ this }} as existing)
 
     ),
 

@@ -234,6 +234,68 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
             assert moved > 0, f"the {kind} edit changed no day of {account}"
 
 
+def end_customer_days_in_place(db: Path) -> dict[str, str]:
+    """Edit the CRM in place so that stored days stop being customer days: one current customer
+    gets a churn date 60 days back, another a contract start 40 days back (its earlier days go);
+    and a customer whose contract started inside the daily series gets a start 20 days earlier
+    (days that become customer days). Returns the accounts changed."""
+    with duckdb.connect(str(db)) as con:
+        churned, started_late = [row[0] for row in con.execute(f"""
+            select account_id from crm.accounts
+            where churned_at is null and contract_start_date < date '{AS_OF}' - 250
+            order by account_id limit 2
+        """).fetchall()]
+        started_early = con.execute(f"""
+            select account_id from crm.accounts
+            where churned_at is null and contract_start_date between date '{AS_OF}' - 150 and date '{AS_OF}' - 30
+            order by account_id limit 1
+        """).fetchone()[0]
+        con.execute("update crm.accounts set contract_start_date = contract_start_date - 20 where account_id = ?",
+                    [started_early])
+        con.execute(f"update crm.accounts set churned_at = date '{AS_OF}' - 60 where account_id = ?", [churned])
+        con.execute(f"update crm.accounts set contract_start_date = date '{AS_OF}' - 40 where account_id = ?",
+                    [started_late])
+    return {"churned": churned, "started_late": started_late, "started_early": started_early}
+
+
+def test_days_that_stop_being_customer_days_are_deleted(loaded_day_by_day: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    """A churn date set weeks back and a contract start moved later or earlier, nothing else new:
+    the incremental run's pre-hooks delete the stored days that are no longer customer days
+    (delete_non_customer_days()), the new customer days are built, and it equals a full refresh;
+    the scoring tables really held the days that went."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, changed)
+    accounts = end_customer_days_in_place(changed)
+    shutil.copyfile(changed, refreshed)
+    build(changed, AS_OF, tmp_path / "target")
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    mismatches = {}
+    for relation in relations(refreshed):
+        only_changed, only_refreshed, sample = differences(changed, refreshed, relation)
+        if only_changed or only_refreshed:
+            mismatches[relation] = (only_changed, only_refreshed, sample)
+    assert mismatches == {}
+    gone = {"churned": f"as_of_date >= date '{AS_OF}' - 60", "started_late": f"as_of_date < date '{AS_OF}' - 40"}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as before (read_only)")
+        con.execute(f"attach '{changed}' as after (read_only)")
+        for table in ("int_account_health_component_scores", "int_account_health_scores", "int_account_health_bands"):
+            for kind, account in accounts.items():
+                if kind not in gone:
+                    continue
+                counts = [con.execute(f"select count(*) from {db}.intermediate.{table} "
+                                      f"where account_id = ? and {gone[kind]}", [account]).fetchone()[0]
+                          for db in ("before", "after")]
+                assert counts[0] > 0 and counts[1] == 0, f"{table}, {kind} {account}: {counts}"
+        # the days that became customer days were built (every table holds the customer days)
+        added = [con.execute(f"select count(*) from {db}.intermediate.int_account_health_component_scores "
+                             "where account_id = ?",
+                             [accounts["started_early"]]).fetchone()[0] for db in ("before", "after")]
+        assert added[1] == added[0] + 20, added
+
+
 def test_scoped_data_tests_still_catch_a_bad_row_the_build_wrote(loaded_day_by_day: tuple[Path, Path],
                                                                   tmp_path: Path) -> None:
     """The data tests of the account-day history tables check only the days the latest build wrote
