@@ -227,7 +227,8 @@ scored_batch as (
             (batch.sum_points_recent + {{ smooth }}) * {{ baseline_w }}
             / (batch.sum_points_baseline * {{ recent_w }} + {{ smooth }} * {{ baseline_w }}) - 1
         ) * case
-            when coalesce(baseline_spread.block_std, 0) <= {{ spread_cv }} * baseline_spread.smoothed_block_mean then 1.0
+            when baseline_spread.block_std is null then 1.0
+            when baseline_spread.block_std <= {{ spread_cv }} * baseline_spread.smoothed_block_mean then 1.0
             else {{ spread_cv }} * baseline_spread.smoothed_block_mean / baseline_spread.block_std
         end) as {{ dbl }}) as unrounded_scaled_ratio_pct,
         coalesce(baseline_spread.block_std > {{ spread_cv }} * baseline_spread.smoothed_block_mean, false) as is_dip_scaled,
