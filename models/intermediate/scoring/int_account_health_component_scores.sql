@@ -126,7 +126,7 @@ account_points as (
         inner join recompute_from
             on
                 user_days.account_id = recompute_from.account_id
-                and user_days.activity_date >= {{ date_add_days('recompute_from.from_date', -(recent_w + baseline_w)) }}
+                and user_days.activity_date >= {{ date_add_days('recompute_from.from_date', -(persist_zero + recent_w + baseline_w)) }}
     {%- endif %}
     group by user_days.account_id, user_days.activity_date
 
@@ -172,49 +172,105 @@ baseline_spread as (
 
 ),
 
--- the days decline_persistence looks back on: the batch's days and persistence_zero_days before
-{%- if is_incremental() %}
-    persistence_inputs as (
+-- decline_persistence looks back persistence_zero_days calendar days before each batch day, and each
+-- of those days' ratio back baseline_recent_days + baseline_days days: from the account's daily
+-- points (not from the stored rows, so a day does not depend on which other days are customer days
+-- or inside the kept history). Points in millionths, as whole numbers, so every sum is exact.
+persistence_calendar as (
 
-        select inputs.*
-        from inputs
-        inner join recompute_from
-            on
-                inputs.account_id = recompute_from.account_id
-                and inputs.as_of_date >= {{ date_add_days('recompute_from.from_date', -persist_zero) }}
+    {{ dbt.date_spine(
+        datepart='day',
+        start_date=date_add_days(series_start_date(), -(persist_zero + recent_w + baseline_w)),
+        end_date=date_add_days(as_of_date(), 1)
+    ) }}
 
-    ),
-{%- else %}
-    persistence_inputs as (
+),
 
-        select * from inputs
+persistence_accounts as (
 
-    ),
-{%- endif %}
+    select
+        account_id,
+        min(as_of_date) as first_date,
+        max(as_of_date) as last_date
+    from batch
+    group by account_id
 
--- the days whose recent activity (unscaled, unrounded) is below persistence_below_ratio_pct of the baseline
+),
+
+persistence_points as (
+
+    select
+        persistence_accounts.account_id,
+        cast(persistence_calendar.date_day as date) as calendar_date,
+        persistence_accounts.first_date,
+        coalesce(cast(round(account_points.sum_points * 1000000) as bigint), 0) as micro_points
+    from persistence_accounts
+    inner join persistence_calendar
+        on
+            cast(persistence_calendar.date_day as date)
+            between {{ date_add_days('persistence_accounts.first_date', -(persist_zero + recent_w + baseline_w)) }}
+            and persistence_accounts.last_date
+    left join account_points
+        on
+            persistence_accounts.account_id = account_points.account_id
+            and cast(persistence_calendar.date_day as date) = account_points.activity_date
+
+),
+
+persistence_running as (
+
+    select
+        account_id,
+        calendar_date,
+        first_date,
+        sum(micro_points) over (
+            partition by account_id order by calendar_date rows between unbounded preceding and current row
+        ) as cumulative_micro_points
+    from persistence_points
+
+),
+
+persistence_windows as (
+
+    select
+        account_id,
+        calendar_date,
+        first_date,
+        cumulative_micro_points - coalesce(lag(cumulative_micro_points, {{ recent_w }}) over calendar_days, 0)
+            as recent_micro_points,
+        coalesce(lag(cumulative_micro_points, {{ recent_w }}) over calendar_days, 0)
+        - coalesce(lag(cumulative_micro_points, {{ recent_w + baseline_w }}) over calendar_days, 0) as baseline_micro_points
+    from persistence_running
+    window calendar_days as (partition by account_id order by calendar_date)
+
+),
+
+-- the days (from persistence_zero_days before the batch) whose recent activity, unscaled, is below
+-- persistence_below_ratio_pct of the baseline
 below_days as (
 
     select
         account_id,
-        as_of_date,
-        {{ days_between("cast('2000-01-01' as date)", 'as_of_date') }}
-        - row_number() over (partition by account_id order by as_of_date) as run_key
-    from persistence_inputs
+        calendar_date,
+        {{ days_between("cast('2000-01-01' as date)", 'calendar_date') }}
+        - row_number() over (partition by account_id order by calendar_date) as run_key
+    from persistence_windows
     where
-        sum_points_baseline > 0
-        and 100.0 * (sum_points_recent + {{ smooth }}) * {{ baseline_w }}
-        < {{ var('persistence_below_ratio_pct') }} * (sum_points_baseline * {{ recent_w }} + {{ smooth }} * {{ baseline_w }})
+        calendar_date >= {{ date_add_days('first_date', -persist_zero) }}
+        and baseline_micro_points > 0
+        and 100 * (recent_micro_points + {{ (smooth * 1000000) | int }}) * {{ baseline_w }}
+        < {{ var('persistence_below_ratio_pct') }}
+        * (baseline_micro_points * {{ recent_w }} + {{ (smooth * 1000000) | int }} * {{ baseline_w }})
 
 ),
 
--- per such day, how many days in a row (calendar days, each a customer day) it ends
+-- per such day, how many days in a row it ends
 below_runs as (
 
     select
         account_id,
-        as_of_date,
-        row_number() over (partition by account_id, run_key order by as_of_date) as days_below
+        calendar_date as as_of_date,
+        row_number() over (partition by account_id, run_key order by calendar_date) as days_below
     from below_days
 
 ),

@@ -368,3 +368,33 @@ def test_colliding_event_keys_lose_no_event(loaded_day_by_day: tuple[Path, Path]
         keys, ids = con.execute("select count(distinct event_key), count(*) from intermediate.int_events_attributed").fetchone()
     assert keys <= 4096 < ids
     assert mismatched_relations(colliding, refreshed) == {}
+
+
+def test_a_new_day_reads_the_look_back_of_the_baseline_spread_and_persistence(
+        loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """The next day's run rebuilds only the new day of int_account_health_component_scores, but
+    that day's engagement_vs_baseline spread needs the points of the 98 days before it and its
+    decline_persistence the inputs of the 42 days before: read from before the batch, they must
+    give what a full refresh gives. The comparison means something only if the new day really has
+    a dip scaled by the spread and a run of more than one day below the baseline, and if the older
+    days were kept, not rebuilt."""
+    incremental, _ = loaded_day_by_day
+    next_day = AS_OF + dt.timedelta(days=1)
+    advanced, refreshed = tmp_path / "advanced.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, advanced)
+    shutil.copyfile(incremental, refreshed)
+    for db, extra in ((advanced, []), (refreshed, ["--full-refresh"])):
+        build(db, next_day, tmp_path / "target", *extra)
+    with duckdb.connect(str(advanced), read_only=True) as con:
+        rebuilt_days, scaled, long_runs = con.execute(f"""
+            select
+                count(distinct as_of_date) filter (where rebuilt_at = (select max(rebuilt_at) from
+                    intermediate.int_account_health_component_scores)),
+                count(*) filter (where as_of_date = date '{next_day}' and driver_note_engagement_vs_baseline <> ''),
+                count(*) filter (where as_of_date = date '{next_day}' and raw_value_decline_persistence > 1)
+            from intermediate.int_account_health_component_scores
+        """).fetchone()
+    assert rebuilt_days == 1
+    assert scaled > 0 and long_runs > 0
+    assert differences(advanced, refreshed, "intermediate.int_account_health_component_scores")[:2] == (0, 0)
+    assert mismatched_relations(advanced, refreshed) == {}
