@@ -342,8 +342,9 @@ final as (
         cast(cast(scaled_ratio_pct as {{ text }}) as {{ text }}) as driver_figure_engagement_vs_baseline,
         cast(case
             when sum_points_baseline > 0 and is_dip_scaled
-                then ' (counted as ' || cast(scaled_ratio_pct as {{ text }}) || '%: its 14-day activity usually varies by '
-                || cast(cast(baseline_spread_pct as integer) as {{ text }}) || '%)'
+                then
+                    ' (counted as ' || cast(scaled_ratio_pct as {{ text }}) || '%: its 14-day activity usually varies by '
+                    || cast(cast(baseline_spread_pct as integer) as {{ text }}) || '%)'
             else ''
         end as {{ text }}) as driver_note_engagement_vs_baseline,
         coalesce(sum_points_baseline > 0, false) as is_available_engagement_vs_baseline,
