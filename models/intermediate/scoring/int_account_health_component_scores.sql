@@ -260,7 +260,7 @@ below_days as (
         and baseline_micro_points > 0
         and 100 * (recent_micro_points + {{ (smooth * 1000000) | int }}) * {{ baseline_w }}
         < {{ var('persistence_below_ratio_pct') }}
-        * (baseline_micro_points * {{ recent_w }} + {{ (smooth * 1000000) | int }} * {{ baseline_w }})
+        * (baseline_micro_points * {{ recent_w }} + {{ (smooth * 1000000 * baseline_w) | int }})
 
 ),
 
