@@ -37,6 +37,10 @@
         ('onboarding_days', ['score']),
         ('band_memory_days', ['bands']),
         ('sustained_decline_drop_pct', ['bands']),
+        ('baseline_spread_cv', ['score']),
+        ('persistence_below_ratio_pct', ['score']),
+        ('persistence_full_days', ['score']),
+        ('persistence_zero_days', ['score']),
     ] -%}
     {%- if table is none -%}
         {{ return(all_vars) }}

@@ -98,6 +98,215 @@ batch as (
 
 ),
 
+{#- engagement_vs_baseline's spread and decline_persistence look back before a batch's first day:
+    up to baseline_recent_days + baseline_days days of points and persistence_zero_days days of
+    inputs. An incremental run reads only those days before each account's from_date. -#}
+{%- set recent_w = var('baseline_recent_days') %}
+{%- set baseline_w = var('baseline_days') %}
+{%- set smooth = var('baseline_smoothing_points') %}
+{%- set spread_cv = var('baseline_spread_cv') %}
+{%- set persist_zero = var('persistence_zero_days') %}
+{%- set persist_full = var('persistence_full_days') %}
+{%- if baseline_w % recent_w != 0 %}
+    {{ exceptions.raise_compiler_error(
+        'baseline_days (' ~ baseline_w ~ ') is not a whole number of baseline_recent_days (' ~ recent_w
+        ~ ') blocks, which the baseline spread of engagement_vs_baseline needs: make it a multiple.') }}
+{%- endif %}
+{%- set n_blocks = (baseline_w // recent_w) %}
+
+-- per account and day, the engagement points of all its users (the grain of the baseline windows)
+account_points as (
+
+    select
+        user_days.account_id,
+        user_days.activity_date,
+        sum(user_days.sum_points) as sum_points
+    from {{ ref('int_user_account_days') }} as user_days
+    {%- if is_incremental() %}
+        inner join recompute_from
+            on
+                user_days.account_id = recompute_from.account_id
+                and user_days.activity_date >= {{ date_add_days('recompute_from.from_date', -(persist_zero + recent_w + baseline_w)) }}
+    {%- endif %}
+    group by user_days.account_id, user_days.activity_date
+
+),
+
+-- per batch day, the baseline cut into baseline_days / baseline_recent_days blocks of
+-- baseline_recent_days days (D-27..D-14, D-41..D-28, ...): their points
+baseline_block_points as (
+
+    select
+        batch.account_id,
+        batch.as_of_date,
+        floor(({{ days_between('account_points.activity_date', 'batch.as_of_date') }} - {{ recent_w }}) / {{ recent_w }}.0)
+            as block_number,
+        sum(account_points.sum_points) as sum_points
+    from batch
+    inner join account_points
+        on
+            batch.account_id = account_points.account_id
+            and account_points.activity_date
+            between {{ date_add_days('batch.as_of_date', -(recent_w + baseline_w - 1)) }}
+            and {{ date_add_days('batch.as_of_date', -recent_w) }}
+    group by
+        batch.account_id,
+        batch.as_of_date,
+        floor(({{ days_between('account_points.activity_date', 'batch.as_of_date') }} - {{ recent_w }}) / {{ recent_w }}.0)
+
+),
+
+-- the blocks' mean (smoothed) and population standard deviation; a block without points counts as 0
+baseline_spread as (
+
+    select
+        account_id,
+        as_of_date,
+        sum(sum_points) / {{ n_blocks }} + {{ smooth }} as smoothed_block_mean,
+        sqrt(greatest(
+            0.0,
+            sum(sum_points * sum_points) / {{ n_blocks }} - (sum(sum_points) / {{ n_blocks }}) * (sum(sum_points) / {{ n_blocks }})
+        )) as block_std
+    from baseline_block_points
+    group by account_id, as_of_date
+
+),
+
+-- decline_persistence looks back persistence_zero_days calendar days before each batch day, and each
+-- of those days' ratio back baseline_recent_days + baseline_days days: from the account's daily
+-- points (not from the stored rows, so a day does not depend on which other days are customer days
+-- or inside the kept history). Points in millionths, as whole numbers, so every sum is exact.
+persistence_calendar as (
+
+    {{ dbt.date_spine(
+        datepart='day',
+        start_date=date_add_days(series_start_date(), -(persist_zero + recent_w + baseline_w)),
+        end_date=date_add_days(as_of_date(), 1)
+    ) }}
+
+),
+
+persistence_accounts as (
+
+    select
+        account_id,
+        min(as_of_date) as first_date,
+        max(as_of_date) as last_date
+    from batch
+    group by account_id
+
+),
+
+persistence_points as (
+
+    select
+        persistence_accounts.account_id,
+        cast(persistence_calendar.date_day as date) as calendar_date,
+        persistence_accounts.first_date,
+        coalesce(cast(round(account_points.sum_points * 1000000) as bigint), 0) as micro_points
+    from persistence_accounts
+    inner join persistence_calendar
+        on
+            cast(persistence_calendar.date_day as date)
+            between {{ date_add_days('persistence_accounts.first_date', -(persist_zero + recent_w + baseline_w)) }}
+            and persistence_accounts.last_date
+    left join account_points
+        on
+            persistence_accounts.account_id = account_points.account_id
+            and cast(persistence_calendar.date_day as date) = account_points.activity_date
+
+),
+
+persistence_running as (
+
+    select
+        account_id,
+        calendar_date,
+        first_date,
+        sum(micro_points) over (
+            partition by account_id order by calendar_date rows between unbounded preceding and current row
+        ) as cumulative_micro_points
+    from persistence_points
+
+),
+
+persistence_windows as (
+
+    select
+        account_id,
+        calendar_date,
+        first_date,
+        cumulative_micro_points - coalesce(lag(cumulative_micro_points, {{ recent_w }}) over calendar_days, 0)
+            as recent_micro_points,
+        coalesce(lag(cumulative_micro_points, {{ recent_w }}) over calendar_days, 0)
+        - coalesce(lag(cumulative_micro_points, {{ recent_w + baseline_w }}) over calendar_days, 0) as baseline_micro_points
+    from persistence_running
+    window calendar_days as (partition by account_id order by calendar_date)
+
+),
+
+-- the days (from persistence_zero_days before the batch) whose recent activity, unscaled, is below
+-- persistence_below_ratio_pct of the baseline
+below_days as (
+
+    select
+        account_id,
+        calendar_date,
+        {{ days_between("cast('2000-01-01' as date)", 'calendar_date') }}
+        - row_number() over (partition by account_id order by calendar_date) as run_key
+    from persistence_windows
+    where
+        calendar_date >= {{ date_add_days('first_date', -persist_zero) }}
+        and baseline_micro_points > 0
+        and 100 * (recent_micro_points + {{ (smooth * 1000000) | int }}) * {{ baseline_w }}
+        < {{ var('persistence_below_ratio_pct') }}
+        * (baseline_micro_points * {{ recent_w }} + {{ (smooth * 1000000 * baseline_w) | int }})
+
+),
+
+-- per such day, how many days in a row it ends
+below_runs as (
+
+    select
+        account_id,
+        calendar_date as as_of_date,
+        row_number() over (partition by account_id, run_key order by calendar_date) as days_below
+    from below_days
+
+),
+
+scored_batch as (
+
+    select
+        batch.*,
+        cast(100.0 * (1 + (
+            (batch.sum_points_recent + {{ smooth }}) * {{ baseline_w }}
+            / (batch.sum_points_baseline * {{ recent_w }} + {{ smooth }} * {{ baseline_w }}) - 1
+        ) * case
+            when baseline_spread.block_std is null then 1.0
+            when baseline_spread.block_std <= {{ spread_cv }} * baseline_spread.smoothed_block_mean then 1.0
+            else {{ spread_cv }} * baseline_spread.smoothed_block_mean / baseline_spread.block_std
+        end) as {{ dbl }}) as unrounded_scaled_ratio_pct,
+        coalesce(baseline_spread.block_std > {{ spread_cv }} * baseline_spread.smoothed_block_mean, false) as is_dip_scaled,
+        {{ round_to('100.0 * baseline_spread.block_std / baseline_spread.smoothed_block_mean', 0) }} as baseline_spread_pct,
+        cast(least(coalesce(below_runs.days_below, 0), {{ persist_zero }}) as integer) as days_below_baseline
+    from batch
+    left join baseline_spread
+        on batch.account_id = baseline_spread.account_id and batch.as_of_date = baseline_spread.as_of_date
+    left join below_runs
+        on batch.account_id = below_runs.account_id and batch.as_of_date = below_runs.as_of_date
+
+),
+
+scaled_batch as (
+
+    select
+        scored_batch.*,
+        {{ round_to('unrounded_scaled_ratio_pct', 1) }} as scaled_ratio_pct
+    from scored_batch
+
+),
+
 final as (
 
     select
@@ -124,15 +333,23 @@ final as (
         cast(round(cast(case when sum_points_prior_30d > 0 then greatest(0.0, least(
             100.0, 100.0 * (100.0 * sum_points_30d / sum_points_prior_30d - {{ trend_zero }}) / (100 - {{ trend_zero }})
         )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement_trend,
-        -- engagement_vs_baseline: recent points per day against the account's own baseline;
-        -- 0 at baseline_zero_ratio_pct, 100 at baseline_full_ratio_pct
-        cast(baseline_ratio_pct as {{ dbl }}) as raw_value_engagement_vs_baseline,
+        -- engagement_vs_baseline: recent points per day against the account's own baseline, the
+        -- change from 100 % scaled by min(1, baseline_spread_cv / the account's own spread: the
+        -- coefficient of variation of the baseline's 14-day totals), so an account that usually swings
+        -- by 40 % needs a deeper dip; 0 at baseline_zero_ratio_pct, 100 at baseline_full_ratio_pct
+        cast(scaled_ratio_pct as {{ dbl }}) as raw_value_engagement_vs_baseline,
         cast(cast(baseline_ratio_pct as {{ text }}) || '%' as {{ text }}) as value_text_engagement_vs_baseline,
-        cast(null as {{ text }}) as driver_figure_engagement_vs_baseline,
-        cast(null as {{ text }}) as driver_note_engagement_vs_baseline,
+        cast(cast(scaled_ratio_pct as {{ text }}) as {{ text }}) as driver_figure_engagement_vs_baseline,
+        cast(case
+            when sum_points_baseline > 0 and is_dip_scaled
+                then
+                    ' (counted as ' || cast(scaled_ratio_pct as {{ text }}) || '%: its 14-day activity usually varies by '
+                    || cast(cast(baseline_spread_pct as integer) as {{ text }}) || '%)'
+            else ''
+        end as {{ text }}) as driver_note_engagement_vs_baseline,
         coalesce(sum_points_baseline > 0, false) as is_available_engagement_vs_baseline,
         cast(round(cast(case when sum_points_baseline > 0 then greatest(0.0, least(
-            100.0, 100.0 * (baseline_ratio_pct - {{ baseline_zero }}) / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
+            100.0, 100.0 * (scaled_ratio_pct - {{ baseline_zero }}) / ({{ var('baseline_full_ratio_pct') }} - {{ baseline_zero }})
         )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_engagement_vs_baseline,
         -- silent_users: the share of 60-day points from users now silent; 100 at none, 0 at silent_share_zero_pct
         cast(silent_points_pct as {{ dbl }}) as raw_value_silent_users,
@@ -231,10 +448,21 @@ final as (
         cast(round(cast(case
             when has_invoices then greatest(0.0, 100.0 - {{ var('billing_points_per_overdue_invoice') }} * count_overdue_invoices)
         end as decimal(38, 10)), 1) as {{ dbl }}) as score_billing,
+        -- decline_persistence: days in a row (up to D, counted up to persistence_zero_days) whose recent
+        -- activity was below persistence_below_ratio_pct of the baseline (unscaled); 100 at
+        -- persistence_full_days or fewer, 0 at persistence_zero_days; not available without a baseline
+        cast(days_below_baseline as {{ dbl }}) as raw_value_decline_persistence,
+        cast(days_below_baseline as {{ text }}) as value_text_decline_persistence,
+        cast(null as {{ text }}) as driver_figure_decline_persistence,
+        cast(null as {{ text }}) as driver_note_decline_persistence,
+        coalesce(sum_points_baseline > 0, false) as is_available_decline_persistence,
+        cast(round(cast(case when sum_points_baseline > 0 then greatest(0.0, least(
+            100.0, 100.0 * ({{ persist_zero }} - days_below_baseline) / ({{ persist_zero }} - {{ persist_full }})
+        )) end as decimal(38, 10)), 1) as {{ dbl }}) as score_decline_persistence,
         cast(score_version as {{ text }}) as score_version,
         cast(state_fingerprint as {{ text }}) as state_fingerprint,
         {{ run_started_at_sql() }} as rebuilt_at
-    from batch
+    from scaled_batch
 
 )
 

@@ -504,3 +504,45 @@ def test_stale_user_keys_rebuild_the_events(loaded_day_by_day: tuple[Path, Path]
     build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
     assert mismatched_relations(stale, refreshed) == {}
     assert "int_events_attributed is rebuilt from scratch: this engine now hashes user ids" in result.stdout
+
+
+def test_a_new_day_reads_the_look_back_of_the_baseline_spread_and_persistence(
+        loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """The next day's run rebuilds, for most accounts, only the new day of
+    int_account_health_component_scores, but that day's engagement_vs_baseline spread needs the
+    points of the 98 days before it and its decline_persistence those of the 140 days before: read
+    from before the batch, they must give what a full refresh gives. The comparison means something only if the new day really has
+    a dip scaled by the spread and a run of more than one day below the baseline on accounts whose
+    older days were kept, not rebuilt."""
+    incremental, _ = loaded_day_by_day
+    next_day = AS_OF + dt.timedelta(days=1)
+    advanced, refreshed = tmp_path / "advanced.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, advanced)
+    shutil.copyfile(incremental, refreshed)
+    for db, extra in ((advanced, []), (refreshed, ["--full-refresh"])):
+        build(db, next_day, tmp_path / "target", *extra)
+    with duckdb.connect() as con:
+        con.execute(f"attach '{advanced}' as advanced (read_only)")
+        con.execute(f"attach '{refreshed}' as refreshed (read_only)")
+        # the accounts whose only rebuilt day is the new one (others had late data), and on that day
+        # (as the full refresh has it) those with a dip scaled by the spread and with more than one
+        # day in a row below the baseline
+        only_new_day, scaled, long_runs = con.execute(f"""
+            with rebuilt as (
+                select account_id, min(as_of_date) as from_date
+                from advanced.intermediate.int_account_health_component_scores
+                where rebuilt_at = (select max(rebuilt_at) from advanced.intermediate.int_account_health_component_scores)
+                group by account_id
+            )
+            select
+                count(*),
+                count(*) filter (where scores.driver_note_engagement_vs_baseline <> ''),
+                count(*) filter (where scores.raw_value_decline_persistence > 1)
+            from rebuilt
+            inner join refreshed.intermediate.int_account_health_component_scores as scores
+                on rebuilt.account_id = scores.account_id and scores.as_of_date = rebuilt.from_date
+            where rebuilt.from_date = date '{next_day}'
+        """).fetchone()
+    assert only_new_day >= 5 and scaled > 0 and long_runs > 0, (only_new_day, scaled, long_runs)
+    assert differences(advanced, refreshed, "intermediate.int_account_health_component_scores")[:2] == (0, 0)
+    assert mismatched_relations(advanced, refreshed) == {}
