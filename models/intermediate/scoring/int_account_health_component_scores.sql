@@ -132,46 +132,6 @@ account_points as (
 
 ),
 
--- per batch day, the baseline cut into baseline_days / baseline_recent_days blocks of
--- baseline_recent_days days (D-27..D-14, D-41..D-28, ...): their points
-baseline_block_points as (
-
-    select
-        batch.account_id,
-        batch.as_of_date,
-        floor(({{ days_between('account_points.activity_date', 'batch.as_of_date') }} - {{ recent_w }}) / {{ recent_w }}.0)
-            as block_number,
-        sum(account_points.sum_points) as sum_points
-    from batch
-    inner join account_points
-        on
-            batch.account_id = account_points.account_id
-            and account_points.activity_date
-            between {{ date_add_days('batch.as_of_date', -(recent_w + baseline_w - 1)) }}
-            and {{ date_add_days('batch.as_of_date', -recent_w) }}
-    group by
-        batch.account_id,
-        batch.as_of_date,
-        floor(({{ days_between('account_points.activity_date', 'batch.as_of_date') }} - {{ recent_w }}) / {{ recent_w }}.0)
-
-),
-
--- the blocks' mean (smoothed) and population standard deviation; a block without points counts as 0
-baseline_spread as (
-
-    select
-        account_id,
-        as_of_date,
-        sum(sum_points) / {{ n_blocks }} + {{ smooth }} as smoothed_block_mean,
-        sqrt(greatest(
-            0.0,
-            sum(sum_points * sum_points) / {{ n_blocks }} - (sum(sum_points) / {{ n_blocks }}) * (sum(sum_points) / {{ n_blocks }})
-        )) as block_std
-    from baseline_block_points
-    group by account_id, as_of_date
-
-),
-
 -- decline_persistence looks back persistence_zero_days calendar days before each batch day, and each
 -- of those days' ratio back baseline_recent_days + baseline_days days: from the account's daily
 -- points (not from the stored rows, so a day does not depend on which other days are customer days
@@ -236,12 +196,56 @@ persistence_windows as (
         account_id,
         calendar_date,
         first_date,
+        {#- the baseline cut into baseline_days / baseline_recent_days blocks of baseline_recent_days days
+            (D-27..D-14, D-41..D-28, ...): their points, from the same running sums #}
+        {%- for block in range(n_blocks) %}
+            coalesce(lag(cumulative_micro_points, {{ recent_w * (block + 1) }}) over calendar_days, 0)
+            - coalesce(lag(cumulative_micro_points, {{ recent_w * (block + 2) }}) over calendar_days, 0)
+                as block_{{ block }}_micro_points,
+        {%- endfor %}
         cumulative_micro_points - coalesce(lag(cumulative_micro_points, {{ recent_w }}) over calendar_days, 0)
             as recent_micro_points,
         coalesce(lag(cumulative_micro_points, {{ recent_w }}) over calendar_days, 0)
         - coalesce(lag(cumulative_micro_points, {{ recent_w + baseline_w }}) over calendar_days, 0) as baseline_micro_points
     from persistence_running
     window calendar_days as (partition by account_id order by calendar_date)
+
+),
+
+{%- set block_points = [] %}
+{%- set block_squares = [] %}
+{%- for block in range(n_blocks) %}
+    {%- do block_points.append('block_' ~ block ~ '_points') %}
+    {%- do block_squares.append('block_' ~ block ~ '_points * block_' ~ block ~ '_points') %}
+{%- endfor %}
+
+-- per batch day, the baseline blocks' points (a block without points counts as 0)
+baseline_blocks as (
+
+    select
+        account_id,
+        {%- for block in range(n_blocks) %}
+            cast(block_{{ block }}_micro_points as {{ dbl }}) / 1000000 as block_{{ block }}_points,
+        {%- endfor %}
+        calendar_date as as_of_date
+    from persistence_windows
+    where calendar_date >= first_date
+
+),
+
+-- the blocks' mean (smoothed) and population standard deviation
+baseline_spread as (
+
+    select
+        account_id,
+        as_of_date,
+        ({{ block_points | join(' + ') }}) / {{ n_blocks }} + {{ smooth }} as smoothed_block_mean,
+        sqrt(greatest(
+            0.0,
+            ({{ block_squares | join(' + ') }}) / {{ n_blocks }}
+            - (({{ block_points | join(' + ') }}) / {{ n_blocks }}) * (({{ block_points | join(' + ') }}) / {{ n_blocks }})
+        )) as block_std
+    from baseline_blocks
 
 ),
 
