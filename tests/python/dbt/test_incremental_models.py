@@ -101,12 +101,7 @@ def test_incremental_build_equals_full_refresh(loaded_day_by_day: tuple[Path, Pa
     incremental, full = loaded_day_by_day
     compared = relations(full)
     assert "marts.account_health" in compared and "marts.account_health_daily" in compared
-    mismatches = {}
-    for relation in compared:
-        only_incremental, only_full, sample = differences(incremental, full, relation)
-        if only_incremental or only_full:
-            mismatches[relation] = (only_incremental, only_full, sample)
-    assert mismatches == {}
+    assert mismatched_relations(incremental, full) == {}
 
 
 def test_the_late_data_was_counted(loaded_day_by_day: tuple[Path, Path]) -> None:
@@ -165,12 +160,7 @@ def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path,
     for db, extra in ((reconfigured, []), (refreshed, ["--full-refresh"])):
         result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
         assert result.returncode == 0, result.stdout[-4000:]
-    mismatches = {}
-    for relation in relations(refreshed):
-        only_reconfigured, only_refreshed, sample = differences(reconfigured, refreshed, relation)
-        if only_reconfigured or only_refreshed:
-            mismatches[relation] = (only_reconfigured, only_refreshed, sample)
-    assert mismatches == {}
+    assert mismatched_relations(reconfigured, refreshed) == {}
     # and the change did move something, so the comparison is not between two unchanged builds
     assert differences(incremental, reconfigured, "marts.account_health_daily")[0] > 0
 
@@ -211,12 +201,7 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
     shutil.copyfile(changed, refreshed)
     build(changed, AS_OF, tmp_path / "target")
     build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
-    mismatches = {}
-    for relation in relations(refreshed):
-        only_changed, only_refreshed, sample = differences(changed, refreshed, relation)
-        if only_changed or only_refreshed:
-            mismatches[relation] = (only_changed, only_refreshed, sample)
-    assert mismatches == {}
+    assert mismatched_relations(changed, refreshed) == {}
     # both edits moved the old days' scores of their accounts, so the comparison is not between unchanged builds
     with duckdb.connect() as con:
         con.execute(f"attach '{incremental}' as before (read_only)")
@@ -271,12 +256,7 @@ def test_days_that_stop_being_customer_days_are_deleted(loaded_day_by_day: tuple
     shutil.copyfile(changed, refreshed)
     build(changed, AS_OF, tmp_path / "target")
     build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
-    mismatches = {}
-    for relation in relations(refreshed):
-        only_changed, only_refreshed, sample = differences(changed, refreshed, relation)
-        if only_changed or only_refreshed:
-            mismatches[relation] = (only_changed, only_refreshed, sample)
-    assert mismatches == {}
+    assert mismatched_relations(changed, refreshed) == {}
     gone = {"churned": f"as_of_date >= date '{AS_OF}' - 60", "started_late": f"as_of_date < date '{AS_OF}' - 40"}
     with duckdb.connect() as con:
         con.execute(f"attach '{incremental}' as before (read_only)")
@@ -387,12 +367,7 @@ def test_switching_source_schemas_rebuilds_from_the_new_ones(loaded_day_by_day: 
     for db, extra in ((switched, []), (refreshed, ["--full-refresh"])):
         result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
         assert result.returncode == 0, result.stdout[-4000:]
-    mismatches = {}
-    for relation in relations(refreshed):
-        only_switched, only_refreshed, sample = differences(switched, refreshed, relation)
-        if only_switched or only_refreshed:
-            mismatches[relation] = (only_switched, only_refreshed, sample)
-    assert mismatches == {}
+    assert mismatched_relations(switched, refreshed) == {}
     with duckdb.connect(str(switched), read_only=True) as con:
         negative = con.execute("select kind, row_count from data_quality.data_quality_issues where row_count < 0").fetchall()
         kept = con.execute("select count(*) from intermediate.int_events_attributed").fetchone()[0]
