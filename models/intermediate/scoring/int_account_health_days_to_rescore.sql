@@ -2,8 +2,11 @@
 -- incremental run: the first such day (from_date); that model rebuilds every day from it.
 -- Read only by that model: the days it kept are read from its table, as `this` would in the model
 -- (incremental_relation_of). Empty on a full build (the model then reads every input row).
--- A row of the curves depends on its day's inputs and the configuration only, so a day must be
--- rebuilt exactly when one of them changed; each is found without comparing every stored day:
+-- A row of the curves depends on its day's inputs, the configuration and the account's daily points
+-- of up to 140 days before it (engagement_vs_baseline's spread, decline_persistence). A change to
+-- a day's points changes that day's daily metrics, and every day from the first changed one is
+-- rebuilt, so the later days that look back at it are too. The changes are found without comparing
+-- every stored day:
 --   the daily metrics (usage, adoption, activation, tickets, invoices): the days
 --     int_account_daily_metrics rebuilt since the curves were last built (its rebuilt_at later
 --     than theirs; the days it did not rebuild are unchanged, new days are among the rebuilt ones;
