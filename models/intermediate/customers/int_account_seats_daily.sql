@@ -74,8 +74,8 @@ customer_days as (
         left join subscriptions
             on
                 segments.account_id = subscriptions.account_id
-                and subscriptions.started_date <= segments.segment_start
-                and (subscriptions.ended_date is null or subscriptions.ended_date > segments.segment_start)
+                and segments.segment_start >= subscriptions.started_date
+                and (subscriptions.ended_date is null or segments.segment_start < subscriptions.ended_date)
         group by segments.account_id, segments.segment_start, segments.segment_end
 
     ),
