@@ -33,19 +33,68 @@ customer_days as (
 
     ),
 
+    -- the days on which an account's set of counting subscriptions can change (a start or an
+    -- end), each the start of a segment that lasts until the next: inside a segment the same
+    -- subscriptions count on every day
+    boundaries as (
+
+        select
+            account_id,
+            started_date as boundary_date
+        from subscriptions
+        union
+        select
+            account_id,
+            ended_date as boundary_date
+        from subscriptions
+        where ended_date is not null
+
+    ),
+
+    segments as (
+
+        select
+            account_id,
+            boundary_date as segment_start,
+            lead(boundary_date) over (partition by account_id order by boundary_date) as segment_end
+        from boundaries
+
+    ),
+
+    -- per segment, the seats of the subscriptions that count on its first day (so on each of its
+    -- days); null when none has seats
+    segment_seats as (
+
+        select
+            segments.account_id,
+            segments.segment_start,
+            segments.segment_end,
+            cast(sum(subscriptions.seats) as integer) as licensed_seats
+        from segments
+        left join subscriptions
+            on
+                segments.account_id = subscriptions.account_id
+                and segments.segment_start >= subscriptions.started_date
+                and (subscriptions.ended_date is null or segments.segment_start < subscriptions.ended_date)
+        group by segments.account_id, segments.segment_start, segments.segment_end
+
+    ),
+
+    -- each customer day in its segment (none before the account's first subscription: null). The
+    -- same figure as summing the counting subscriptions per day, without grouping every customer
+    -- day (0.13 -> 0.06 s CPU at medium)
     seats as (
 
         select
             customer_days.account_id,
             customer_days.as_of_date,
-            cast(sum(subscriptions.seats) as integer) as licensed_seats
+            segment_seats.licensed_seats
         from customer_days
-        left join subscriptions
+        left join segment_seats
             on
-                customer_days.account_id = subscriptions.account_id
-                and customer_days.as_of_date >= subscriptions.started_date
-                and (subscriptions.ended_date is null or customer_days.as_of_date < subscriptions.ended_date)
-        group by customer_days.account_id, customer_days.as_of_date
+                customer_days.account_id = segment_seats.account_id
+                and customer_days.as_of_date >= segment_seats.segment_start
+                and (segment_seats.segment_end is null or customer_days.as_of_date < segment_seats.segment_end)
 
     )
 

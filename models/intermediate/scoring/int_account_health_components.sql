@@ -7,15 +7,31 @@
 -- mart adds the lists of unused features or missing milestones and the points lost).
 {{ config(materialized='ephemeral') }}
 {%- set components = health_component_names(ref('health_components')) %}
-{#- read in each branch of the unpivot below, not through a CTE: a CTE read 13 times is
-    materialized whole (every stored day). Each branch reads only the days from D-7 to D, the
-    range of what its one reader takes (D and D-7 in int_account_health_drivers), filtered on
-    both tables so that each scan skips the older days (the reader's own filter reached only
-    one side of the join). -#}
+{#- each table is read once, for the days from D-7 to D only (the range of what its one reader
+    takes: D and D-7 in int_account_health_drivers), into a CTE that every branch of the unpivot
+    below reads: a CTE of the whole table read 13 times was materialized whole (every stored day),
+    and a filtered scan in each branch read the date column of every stored day 13 times (the
+    tables are not stored in date order, so a scan skips no row group). -#}
 {%- set scores_relation = ref('int_account_health_scores') %}
 {%- set definitions_relation = ref('int_account_health_component_scores') %}
 {%- set first_day = date_add_days(as_of_date(), -7) %}
 with
+
+scores_in_range as (
+
+    select *
+    from {{ scores_relation }}
+    where as_of_date between {{ first_day }} and {{ as_of_date() }}
+
+),
+
+definitions_in_range as (
+
+    select *
+    from {{ definitions_relation }}
+    where as_of_date between {{ first_day }} and {{ as_of_date() }}
+
+),
 
 weights as (
 
@@ -58,12 +74,9 @@ stored as (
             scores.score_{{ c }} as component_score,
             scores.points_{{ c }} as points,
             scores.max_points_{{ c }} as max_points
-        from {{ scores_relation }} as scores
-        inner join {{ definitions_relation }} as definitions
+        from scores_in_range as scores
+        inner join definitions_in_range as definitions
             on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
-        where
-            scores.as_of_date between {{ first_day }} and {{ as_of_date() }}
-            and definitions.as_of_date between {{ first_day }} and {{ as_of_date() }}
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -83,8 +96,8 @@ stored as (
             cast(null as {{ type_double() }}) as component_score,
             cast(null as integer) as points,
             cast(null as decimal(9, 1)) as max_points
-        from {{ scores_relation }} as scores
-        inner join {{ definitions_relation }} as definitions
+        from scores_in_range as scores
+        inner join definitions_in_range as definitions
             on scores.account_id = definitions.account_id and scores.as_of_date = definitions.as_of_date
         where 1 = 0
     {%- endfor %}

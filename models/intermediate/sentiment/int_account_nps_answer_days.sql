@@ -4,11 +4,20 @@
 -- submitted. Scores outside 0..10 never count. int_account_nps_daily spreads it over the
 -- customer days; int_account_score_state fingerprints it per account. A table (a few rows per
 -- account), so the users' memberships it reads are computed once per run, not by each reader.
+{%- set nps_relation = ref('stg_surveys__nps_responses') %}
 with
 
+-- the memberships of the users with an answer that names no account, the only ones read below:
+-- group_memberships_sql() (as int_user_group_memberships computes them) over those users' group
+-- calls only. Its windows are partitioned by user, so leaving the other users out first changes no
+-- row kept; the whole view ranked every user's calls (most users answer no survey), and as the
+-- history grows so do the calls.
 memberships as (
 
-    select * from {{ ref('int_user_group_memberships') }}
+    {{ group_memberships_sql(
+        ref('stg_segment__groups'),
+        'select unattributed.user_id from ' ~ nps_relation ~ ' as unattributed where unattributed.account_id is null'
+    ) }}
 
 ),
 
@@ -20,7 +29,7 @@ responses as (
         nps.nps_score,
         nps.submitted_at,
         cast(nps.submitted_at as date) as submitted_date
-    from {{ ref('stg_surveys__nps_responses') }} as nps
+    from {{ nps_relation }} as nps
     left join memberships
         on
             nps.account_id is null

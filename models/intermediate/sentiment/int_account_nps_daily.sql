@@ -11,9 +11,17 @@ customer_days as (
 
 ),
 
+-- only the answers a customer day can read: every customer day is in the daily series (from
+-- series_start_date()), so an answer replaced before the series starts, or older than
+-- nps_max_age_days on its first day, matches none (the join below would drop it); without this,
+-- the join read every answer of the whole history
 answer_days as (
 
-    select * from {{ ref('int_account_nps_answer_days') }}
+    select *
+    from {{ ref('int_account_nps_answer_days') }}
+    where
+        (valid_to_date is null or valid_to_date > {{ series_start_date() }})
+        and valid_from_date >= {{ date_add_days(series_start_date(), -var('nps_max_age_days')) }}
 
 ),
 
