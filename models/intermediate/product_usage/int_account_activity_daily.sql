@@ -52,7 +52,8 @@ account_days as (
     select
         account_id,
         activity_date,
-        count(distinct case when count_meaningful_events > 0 then user_id end) as count_active_users,
+        -- one row per account, user and day (int_user_account_days' grain): a count, not a distinct count
+        sum(case when count_meaningful_events > 0 then 1 else 0 end) as count_active_users,
         sum(count_events) as count_events,
         sum(count_meaningful_events) as count_meaningful_events,
         sum(sum_micro_points) as sum_micro_points

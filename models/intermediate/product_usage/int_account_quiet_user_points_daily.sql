@@ -88,32 +88,47 @@ user_quiet_spells as (
 
 ),
 
+-- only the spells still open on the account's first rebuilt day: a spell that ended by then adds
+-- its points and takes them back (start_date < end_date <= quiet_until_date) on days before every
+-- rebuilt day, so it moves no running total read below
+spells_reaching_rebuilt_days as (
+
+    select user_quiet_spells.*
+    from user_quiet_spells
+    inner join {{ ref('int_account_metric_windows') }} as rebuilt_accounts
+        on user_quiet_spells.account_id = rebuilt_accounts.account_id
+    where
+        user_quiet_spells.quiet_until_date is null
+        or user_quiet_spells.quiet_until_date > rebuilt_accounts.first_rebuilt_date
+
+),
+
 -- a user's points count as "silent" on the days of the lookback window that fall inside a quiet spell
 silent_points as (
 
     select
         user_days.account_id,
         case
-            when user_days.activity_date > user_quiet_spells.quiet_from_date then user_days.activity_date
-            else user_quiet_spells.quiet_from_date
+            when user_days.activity_date > quiet_spells.quiet_from_date then user_days.activity_date
+            else quiet_spells.quiet_from_date
         end as start_date,
         case
             when
-                user_quiet_spells.quiet_until_date is not null
-                and user_quiet_spells.quiet_until_date < {{ date_add_days('user_days.activity_date', lookback) }}
-                then user_quiet_spells.quiet_until_date
+                quiet_spells.quiet_until_date is not null
+                and quiet_spells.quiet_until_date < {{ date_add_days('user_days.activity_date', lookback) }}
+                then quiet_spells.quiet_until_date
             else {{ date_add_days('user_days.activity_date', lookback) }}
         end as end_date,
         user_days.sum_micro_points
     from user_days
-    inner join user_quiet_spells
+    inner join spells_reaching_rebuilt_days as quiet_spells
         on
-            user_days.account_id = user_quiet_spells.account_id
-            and user_days.user_id = user_quiet_spells.user_id
-            and {{ date_add_days('user_days.activity_date', lookback) }} > user_quiet_spells.quiet_from_date
+            user_days.account_id = quiet_spells.account_id
+            and user_days.user_id = quiet_spells.user_id
+            and {{ date_add_days('user_days.activity_date', lookback) }} > quiet_spells.quiet_from_date
             and (
-                user_quiet_spells.quiet_until_date is null
-                or user_days.activity_date < user_quiet_spells.quiet_until_date
+                quiet_spells.quiet_until_date is null
+                or user_days.activity_date < quiet_spells.quiet_until_date
             )
     where user_days.sum_micro_points > 0
 

@@ -26,13 +26,7 @@ with
 
     last_active as (
 
-        select
-            user_days.account_id,
-            user_days.user_id,
-            max(user_days.activity_date) as last_active_date
-        from {{ days }} as user_days
-        where user_days.count_meaningful_events > 0 and user_days.activity_date < {{ horizon }}
-        group by user_days.account_id, user_days.user_id
+        {{ last_meaningful_days_sql(days, horizon) }}
 
     ),
 {%- else %}
@@ -48,15 +42,10 @@ with
 
     recomputed as (
 
-        select
-            user_days.account_id,
-            user_days.user_id,
-            max(user_days.activity_date) as last_active_date
-        from {{ days }} as user_days
-        inner join changed_accounts
-            on user_days.account_id = changed_accounts.account_id
-        where user_days.count_meaningful_events > 0 and user_days.activity_date < {{ horizon }}
-        group by user_days.account_id, user_days.user_id
+        {{ last_meaningful_days_sql(
+            days, horizon,
+            join_sql='inner join changed_accounts on user_days.account_id = changed_accounts.account_id'
+        ) }}
 
     ),
 
@@ -64,17 +53,11 @@ with
     -- any day the kept rows hold
     rolled_forward as (
 
-        select
-            user_days.account_id,
-            user_days.user_id,
-            max(user_days.activity_date) as last_active_date
-        from {{ days }} as user_days
-        where
-            user_days.count_meaningful_events > 0
-            and user_days.activity_date >= {{ previous.from_date }}
-            and user_days.activity_date < {{ horizon }}
-            and user_days.account_id not in (select changed_accounts.account_id from changed_accounts)
-        group by user_days.account_id, user_days.user_id
+        {{ last_meaningful_days_sql(
+            days, horizon,
+            where_sql='and user_days.activity_date >= ' ~ previous.from_date
+            ~ ' and user_days.account_id not in (select changed_accounts.account_id from changed_accounts)'
+        ) }}
 
     ),
 

@@ -122,7 +122,8 @@ milestones_reached as (
     select
         account_id,
         user_id,
-        count(distinct milestone) as count_milestones_completed
+        -- one row per account, user and milestone (its grain): a count, not a distinct count
+        count(*) as count_milestones_completed
     from {{ ref('int_user_milestone_completions') }}
     group by account_id, user_id
 
