@@ -4,26 +4,32 @@
 -- normal event on each D from its due_date on, so on D it is either future (due_date > D: counted
 -- on int_events_attributed itself) or clean. Kept incrementally (macros/events/irregular_events.sql):
 -- a run examines only the rows int_events_attributed wrote since the latest kept rebuilt_at, after
--- its pre-hook deleted the kept rows under their keys; a new CRM or catalog (config_hash) or a
--- rebuilt int_events_attributed starts over.
+-- its pre-hook deleted the kept rows under their keys; a new CRM or catalog (config_hash), a
+-- rebuilt int_events_attributed or no kept row starts over.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ irregular_events_hook_sql(ref('int_events_attributed')) }}"
 ) }}
-{%- set since = irregular_events_since() %}
+{%- set state = irregular_events_state(ref('int_events_attributed')) %}
 with
 
 catalog as (
 
-    select event_name from {{ ref('int_event_catalog') }}
+    select distinct event_name from {{ ref('int_event_catalog') }}
 
 ),
 
 accounts as (
 
-    select account_id from {{ ref('stg_crm__accounts') }}
+    select distinct account_id from {{ ref('stg_crm__accounts') }}
+
+),
+
+fingerprint as (
+
+    {{ irregular_events_fingerprint_sql() }}
 
 ),
 
@@ -38,25 +44,28 @@ events as (
         events.attributed_from_date,
         events.rebuilt_at
     from {{ ref('int_events_attributed') }} as events
-    {%- if since is not none %}
-        -- written since the latest kept row's; those examined before and still kept stay
-        where
-            events.rebuilt_at > {{ since }}
-            and not exists (select 1 from {{ this }} as kept where kept.event_key = events.event_key)
+    {%- if not state.full %}
+        -- written since the latest kept row's (the pre-hook deleted the kept rows under their keys)
+        where events.rebuilt_at > {{ state.since }}
     {%- endif %}
 
 ),
 
+-- left joins to the two small lists (a null name or account matches neither, as `not exists`)
 irregular as (
 
     select events.*
     from events
+    left join accounts
+        on events.account_id = accounts.account_id
+    left join catalog
+        on events.event_name = catalog.event_name
     where
         events.user_id is null
         or events.account_id is null
         or events.attributed_from_date > events.due_date
-        or not exists (select 1 from accounts where accounts.account_id = events.account_id)
-        or not exists (select 1 from catalog where catalog.event_name = events.event_name)
+        or accounts.account_id is null
+        or catalog.event_name is null
 
 ),
 
@@ -72,8 +81,9 @@ final as (
         -- the int_events_attributed row's: the next run examines the rows written after it
         rebuilt_at,
         -- the CRM's account ids and the catalog's names the rows were classified against
-        {{ irregular_events_fingerprint_sql() }} as config_hash
+        fingerprint.config_hash
     from irregular
+    cross join fingerprint
 
 )
 
