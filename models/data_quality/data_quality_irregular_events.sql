@@ -6,7 +6,9 @@
 -- a run examines only the rows int_events_attributed wrote since the latest kept rebuilt_at, after
 -- its pre-hook deleted the kept rows under their keys; a new CRM or catalog (config_hash), a
 -- rebuilt int_events_attributed or no kept row starts over.
+{#- in the intermediate schema: running state, not a report (event_key is each engine's own hash) -#}
 {{ config(
+    schema='intermediate',
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',

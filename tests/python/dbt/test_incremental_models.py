@@ -34,7 +34,7 @@ INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_us
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
                       "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
-                      "intermediate.int_user_last_active_days")
+                      "intermediate.int_user_last_active_days", "intermediate.data_quality_irregular_events")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -238,7 +238,7 @@ def test_an_account_dropped_from_the_crm_recounts_the_event_issues(loaded_day_by
     shutil.copyfile(dropped, refreshed)
     build(dropped, AS_OF, tmp_path / "target")
     build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
-    for relation in ("data_quality.data_quality_issues", "data_quality.data_quality_irregular_events",
+    for relation in ("data_quality.data_quality_issues", "intermediate.data_quality_irregular_events",
                      "data_quality.data_quality_unknown_event_names"):
         assert differences(dropped, refreshed, relation)[:2] == (0, 0), relation
     unknown = "select row_count from data_quality.data_quality_issues where kind = 'unknown_account' and source_table like '%tracks'"
