@@ -43,7 +43,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- for column in ['config_hash', 'event_key', 'user_key', 'event_at', 'has_context_account'] if column not in existing_columns -%}
+    {%- for column in ['config_hash', 'event_key', 'user_key', 'event_at', 'has_context_account', 'rebuilt_at'] if column not in existing_columns -%}
         {{ exceptions.raise_compiler_error(
             this ~ " was built by an older version of this project (it has no column " ~ column ~ "). "
             ~ "Rebuild it once with: dbt build --full-refresh --select " ~ this.identifier

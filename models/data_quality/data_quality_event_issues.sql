@@ -36,12 +36,32 @@ raw_tracks as (
 ),
 
 -- int_events_attributed holds one row per distinct id (of the rows that have a timestamp),
--- over every load, so the duplicates are the loadable rows it does not hold
-deduplicated as (
+-- over every load, so the duplicates are the loadable rows it does not hold. The future events
+-- are counted on it with one filter (row groups whose latest due_date is not after D are
+-- skipped); every other kind is among the few data_quality_irregular_events (its header says why)
+events as (
 
     select
-        count(*) as count_distinct_ids,
-        sum(case when events.due_date > {{ as_of_date() }} then 1 else 0 end) as count_future,
+        cast(sum(count_distinct_ids) as {{ dbt.type_bigint() }}) as count_distinct_ids,
+        cast(sum(count_future) as {{ dbt.type_bigint() }}) as count_future
+    from (
+        select
+            count(*) as count_distinct_ids,
+            0 as count_future
+        from {{ ref('int_events_attributed') }}
+        union all
+        select
+            0 as count_distinct_ids,
+            count(*) as count_future
+        from {{ ref('int_events_attributed') }}
+        where due_date > {{ as_of_date() }}
+    ) as counts
+
+),
+
+irregular as (
+
+    select
         sum(case when events.due_date <= {{ as_of_date() }} and events.user_id is null then 1 else 0 end)
             as count_anonymous,
         sum(case
@@ -58,9 +78,22 @@ deduplicated as (
                 then 1
             else 0
         end) as count_unknown_account
-    from {{ ref('int_events_attributed') }} as events
+    from {{ ref('data_quality_irregular_events') }} as events
     left join {{ ref('stg_crm__accounts') }} as crm_accounts
         on events.account_id = crm_accounts.account_id
+
+),
+
+deduplicated as (
+
+    select
+        events.count_distinct_ids,
+        events.count_future,
+        coalesce(irregular.count_anonymous, 0) as count_anonymous,
+        coalesce(irregular.count_unattributed, 0) as count_unattributed,
+        coalesce(irregular.count_unknown_account, 0) as count_unknown_account
+    from events
+    cross join irregular
 
 ),
 

@@ -4,8 +4,8 @@
 -- (the contract), so such events still weigh 0; the warn test
 -- unknown_event_names_match_the_catalog_in_another_case and data_quality_issues say so.
 -- The events are those int_events_mapped_to_accounts keeps (counted on D, a CRM account),
--- read from int_events_attributed with the names outside the catalog taken first: the CRM
--- join then reads a few rows instead of every counted event (the view joined both to all).
+-- read from data_quality_irregular_events (every event whose name is outside the catalog is
+-- there) with the names outside the catalog taken first, then joined to the CRM.
 with
 
 catalog as (
@@ -26,7 +26,7 @@ outside_catalog as (
     select
         events.account_id,
         events.event_name
-    from {{ ref('int_events_attributed') }} as events
+    from {{ ref('data_quality_irregular_events') }} as events
     where
         {{ counts_on_as_of_date('events') }}
         and not exists (

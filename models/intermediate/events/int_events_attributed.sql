@@ -1,6 +1,5 @@
 -- One row per event id over every load, with the account it belongs to. Not filtered by
--- as_of_date, so it can be kept incrementally; which events count on D is decided in
--- int_events_mapped_to_accounts from the dates kept here.
+-- as_of_date (kept incrementally); which events count on D is decided from the dates kept here.
 -- Deduplication: of the loads of an id the earliest received_at wins (then the earliest
 -- timestamp), across all loads. Account: context_group_id when present; else the user's
 -- membership at the event's time; before a user's first membership, that first membership,
@@ -12,8 +11,8 @@
 -- event_key (a 64-bit hash, macros/adapters/hash_key.sql); every kept row under a redone key
 -- is redone and ranked by the id itself, so a collision never drops an event. Events of
 -- users whose group calls were loaded since the cutoff (found by user_key) are redone too.
--- Rows are replaced by event_key. The run starts over when the source tables changed
--- (config_hash, source_identity.sql), the source lost rows, or the engine's hash changed.
+-- Rows are replaced by event_key (stamped rebuilt_at). The run starts over when the source
+-- tables changed (config_hash), the source lost rows, or the engine's hash changed.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -212,7 +211,6 @@ dated as (
 final as (
 
     select
-        -- ids
         cast(event_id as {{ dbt.type_string() }}) as event_id,
         -- 64-bit hashes: incremental runs match and delete by event_key, find users by user_key
         cast(event_key as {{ dbt.type_bigint() }}) as event_key,
@@ -241,7 +239,9 @@ final as (
         received_at,
 
         -- which source tables the row was read from (a change rebuilds the table)
-        cast({{ dbt.hash(source_identity_literal()) }} as {{ dbt.type_string() }}) as config_hash
+        cast({{ dbt.hash(source_identity_literal()) }} as {{ dbt.type_string() }}) as config_hash,
+        -- when the row was written (data_quality_irregular_events reads the rows written since)
+        {{ run_started_at_sql() }} as rebuilt_at
 
     from dated
 

@@ -15,23 +15,29 @@ features as (
 
 ),
 
-feature_days as (
-
-    select * from {{ ref('int_user_feature_days') }}
-
-),
-
+-- first and last use over every stored day: a plain min/max per account and feature
 usage as (
 
     select
         account_id,
         feature,
-        count(distinct case
-            when used_date >= {{ date_add_days(as_of_date(), 1 - var('window_long_days')) }} then user_id
-        end) as users_30d,
         min(used_date) as first_used_date,
         max(used_date) as last_used_date
-    from feature_days
+    from {{ ref('int_user_feature_days') }}
+    group by account_id, feature
+
+),
+
+-- the distinct users only over the window's days (a distinct count over every stored day,
+-- as one aggregate with the min/max, took about twice as long at 10 M events)
+recent_users as (
+
+    select
+        account_id,
+        feature,
+        count(distinct user_id) as users_30d
+    from {{ ref('int_user_feature_days') }}
+    where used_date >= {{ date_add_days(as_of_date(), 1 - var('window_long_days')) }}
     group by account_id, feature
 
 ),
@@ -41,10 +47,10 @@ final as (
     select
         cast(customers.account_id as {{ dbt.type_string() }}) as account_id,
         cast(features.feature as {{ dbt.type_string() }}) as feature,
-        cast(coalesce(usage.users_30d, 0) as integer) as users_30d,
+        cast(coalesce(recent_users.users_30d, 0) as integer) as users_30d,
         usage.first_used_date,
         usage.last_used_date,
-        coalesce(usage.users_30d, 0) > 0 as is_adopted_30d,
+        coalesce(recent_users.users_30d, 0) > 0 as is_adopted_30d,
         {{ as_of_date() }} as as_of_date
     from customers
     cross join features
@@ -52,6 +58,10 @@ final as (
         on
             customers.account_id = usage.account_id
             and features.feature = usage.feature
+    left join recent_users
+        on
+            customers.account_id = recent_users.account_id
+            and features.feature = recent_users.feature
 
 )
 

@@ -34,7 +34,7 @@ INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_us
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
                       "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
-                      "intermediate.int_user_last_active_days")
+                      "intermediate.int_user_last_active_days", "intermediate.data_quality_irregular_events")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -217,6 +217,36 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
                 )
             """, [account, account]).fetchone()[0]
             assert moved > 0, f"the {kind} edit changed no day of {account}"
+
+
+def test_an_account_dropped_from_the_crm_recounts_the_event_issues(loaded_day_by_day: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    """An account with events removed from the CRM, nothing else new: its events, kept as normal
+    events outside data_quality_irregular_events (the running state of the event counts), now
+    count as unknown_account. The state's fingerprint of the CRM's ids (config_hash) changed, so
+    the run classifies every event again and data_quality_issues equals a full refresh's."""
+    incremental, _ = loaded_day_by_day
+    dropped, refreshed = tmp_path / "dropped.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, dropped)
+    with duckdb.connect(str(dropped)) as con:
+        account = con.execute("""
+            select account_id from intermediate.int_events_attributed
+            where account_id in (select account_id from crm.accounts)
+            group by account_id order by count(*) desc, account_id limit 1
+        """).fetchone()[0]
+        con.execute("delete from crm.accounts where account_id = ?", [account])
+    shutil.copyfile(dropped, refreshed)
+    build(dropped, AS_OF, tmp_path / "target")
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    for relation in ("data_quality.data_quality_issues", "intermediate.data_quality_irregular_events",
+                     "data_quality.data_quality_unknown_event_names"):
+        assert differences(dropped, refreshed, relation)[:2] == (0, 0), relation
+    unknown = "select row_count from data_quality.data_quality_issues where kind = 'unknown_account' and source_table like '%tracks'"
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        before = con.execute(unknown).fetchone()[0]
+    with duckdb.connect(str(dropped), read_only=True) as con:
+        after = con.execute(unknown).fetchone()[0]
+    assert after > before + 100, (before, after)
 
 
 def end_customer_days_in_place(db: Path) -> dict[str, str]:
