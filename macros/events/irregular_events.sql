@@ -33,11 +33,8 @@
         {{ return(state) }}
     {%- endif -%}
     {%- do require_kept_columns(['rebuilt_at', 'config_hash', 'event_key']) -%}
-    {%- set latest = run_query('select max(rebuilt_at) from ' ~ this).columns[0].values()[0] -%}
-    {%- if latest is none -%}
-        {{ return(state) }}
-    {%- endif -%}
-    {%- set since = "cast('" ~ (latest if latest is string else latest.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {#- with no kept row this is the earliest timestamp, which no events row is as old as: full -#}
+    {%- set since = incremental_max_timestamp('rebuilt_at') -%}
     {%- set row = run_query(
         "select (select kept.config_hash from " ~ this ~ " as kept limit 1), "
         ~ "(select fingerprint.config_hash from (" ~ irregular_events_fingerprint_sql() ~ ") as fingerprint), "
