@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
 
 from tests.python.support.dbt_project_harness import TEST_AS_OF, copy_project, generate, run_dbt
 from tests.python.support.incremental_scenario import IncrementalScenario
+
+T = TypeVar("T")
 
 AS_OF = dt.date.fromisoformat(TEST_AS_OF)
 # models only (no data tests, no unit tests: make test runs those); the backtest reads the marts
@@ -95,6 +99,19 @@ def loaded_day_by_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
     shutil.copyfile(incremental, full)
     build(full, AS_OF, base / "target", "--full-refresh")
     return incremental, full
+
+
+def build_edited_and_refreshed(incremental: Path, tmp_path: Path, edit: Callable[[Path], T]) -> tuple[Path, Path, T]:
+    """Copy the day-by-day warehouse, edit its sources in place (`edit` returns what it changed),
+    copy the edited warehouse, and build the first copy incrementally and the second with
+    --full-refresh, both as of AS_OF. Returns both warehouses and what `edit` returned."""
+    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, changed)
+    edited = edit(changed)
+    shutil.copyfile(changed, refreshed)
+    build(changed, AS_OF, tmp_path / "target")
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    return changed, refreshed, edited
 
 
 def test_incremental_build_equals_full_refresh(loaded_day_by_day: tuple[Path, Path]) -> None:
@@ -195,12 +212,7 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
     the incremental run finds them through the per-account fingerprints of its in-place inputs and
     must equal a full refresh of the same data, and the change must reach the published history."""
     incremental, _ = loaded_day_by_day
-    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
-    shutil.copyfile(incremental, changed)
-    accounts = change_old_seats_and_nps_in_place(changed)
-    shutil.copyfile(changed, refreshed)
-    build(changed, AS_OF, tmp_path / "target")
-    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    changed, refreshed, accounts = build_edited_and_refreshed(incremental, tmp_path, change_old_seats_and_nps_in_place)
     assert mismatched_relations(changed, refreshed) == {}
     # both edits moved the old days' scores of their accounts, so the comparison is not between unchanged builds
     with duckdb.connect() as con:
@@ -219,6 +231,18 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
             assert moved > 0, f"the {kind} edit changed no day of {account}"
 
 
+def drop_the_busiest_crm_account(db: Path) -> str:
+    """Delete from the CRM the known account with the most events; returns its id."""
+    with duckdb.connect(str(db)) as con:
+        account = con.execute("""
+            select account_id from intermediate.int_events_attributed
+            where account_id in (select account_id from crm.accounts)
+            group by account_id order by count(*) desc, account_id limit 1
+        """).fetchone()[0]
+        con.execute("delete from crm.accounts where account_id = ?", [account])
+    return account
+
+
 def test_an_account_dropped_from_the_crm_recounts_the_event_issues(loaded_day_by_day: tuple[Path, Path],
                                                                    tmp_path: Path) -> None:
     """An account with events removed from the CRM, nothing else new: its events, kept as normal
@@ -226,18 +250,7 @@ def test_an_account_dropped_from_the_crm_recounts_the_event_issues(loaded_day_by
     count as unknown_account. The state's fingerprint of the CRM's ids (config_hash) changed, so
     the run classifies every event again and data_quality_issues equals a full refresh's."""
     incremental, _ = loaded_day_by_day
-    dropped, refreshed = tmp_path / "dropped.duckdb", tmp_path / "refreshed.duckdb"
-    shutil.copyfile(incremental, dropped)
-    with duckdb.connect(str(dropped)) as con:
-        account = con.execute("""
-            select account_id from intermediate.int_events_attributed
-            where account_id in (select account_id from crm.accounts)
-            group by account_id order by count(*) desc, account_id limit 1
-        """).fetchone()[0]
-        con.execute("delete from crm.accounts where account_id = ?", [account])
-    shutil.copyfile(dropped, refreshed)
-    build(dropped, AS_OF, tmp_path / "target")
-    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    dropped, refreshed, _ = build_edited_and_refreshed(incremental, tmp_path, drop_the_busiest_crm_account)
     for relation in ("data_quality.data_quality_issues", "intermediate.data_quality_irregular_events",
                      "data_quality.data_quality_unknown_event_names"):
         assert differences(dropped, refreshed, relation)[:2] == (0, 0), relation
@@ -280,12 +293,7 @@ def test_days_that_stop_being_customer_days_are_deleted(loaded_day_by_day: tuple
     (delete_non_customer_days()), the new customer days are built, and it equals a full refresh;
     the scoring tables really held the days that went."""
     incremental, _ = loaded_day_by_day
-    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
-    shutil.copyfile(incremental, changed)
-    accounts = end_customer_days_in_place(changed)
-    shutil.copyfile(changed, refreshed)
-    build(changed, AS_OF, tmp_path / "target")
-    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    changed, refreshed, accounts = build_edited_and_refreshed(incremental, tmp_path, end_customer_days_in_place)
     assert mismatched_relations(changed, refreshed) == {}
     gone = {"churned": f"as_of_date >= date '{AS_OF}' - 60", "started_late": f"as_of_date < date '{AS_OF}' - 40"}
     with duckdb.connect() as con:
