@@ -11,12 +11,18 @@
     no account when the whole table was rebuilt), and the state recomputes from all history
     only the accounts whose rows changed before the horizon, rolls the others forward over the
     days the horizon passed, and empties the log.
+
+    The same machinery keeps int_account_feature_use (first and last use per account and key
+    feature, macros/incremental/feature_use_state.sql) from int_user_feature_days: each days
+    table has its own log (its name + '__change_log'), written by its own pre-hook and emptied
+    by its one state model.
 -#}
 
 {% macro user_day_change_log(days) %}
-    {#- The change log int_user_account_days writes and int_user_last_active_days reads and
-        empties: a table beside int_user_account_days (`days`, its relation: its name +
-        '__change_log'). -#}
+    {#- The change log a days table writes and its state model reads and empties
+        (int_user_account_days -> int_user_last_active_days, int_user_feature_days ->
+        int_account_feature_use): a table beside the days table (`days`, its relation: its
+        name + '__change_log'). -#}
     {{ return(api.Relation.create(database=days.database, schema=days.schema,
                                   identifier=days.identifier ~ '__change_log', type='table')) }}
 {% endmacro %}
@@ -31,9 +37,10 @@
 {%- endmacro %}
 
 {% macro user_day_change_log_sql(state) %}
-    {#- Appended to int_user_account_days' pre-hook, after account_day_delete_sql() (same
-        connection, so the change list's temporary table is there): log this run's change list
-        (account_day_changes_table()) for int_user_last_active_days, or, when every row is
+    {#- Appended to a days table's pre-hook (int_user_account_days, int_user_feature_days), after
+        account_day_delete_sql() (same connection, so the change list's temporary table is
+        there): log this run's change list (account_day_changes_table()) for its state model
+        (int_user_last_active_days, int_account_feature_use), or, when every row is
         rebuilt, one row without an account. Nothing where the model is a table rebuilt every
         run (Spark): the state is a table there too. Starts with ';' when it writes. -#}
     {%- if incremental_materialization() == 'incremental' -%}
@@ -50,7 +57,8 @@
 {%- endmacro %}
 
 {% macro user_state_previous(days) %}
-    {#- For int_user_last_active_days: how its incremental run proceeds, a dict with full
+    {#- For a state model (int_user_last_active_days, int_account_feature_use; `days`, its days
+        table): how its incremental run proceeds, a dict with full
         (recompute every account) and the latest horizon among the kept rows (from_date, a
         SQL date literal: the last build's horizon, or an earlier one if that build wrote no
         row, so rolling forward from it misses no day). Full on a full build, with no kept row
@@ -79,8 +87,8 @@
 {% endmacro %}
 
 {% macro user_state_hook_sql(days, step) %}
-    {#- int_user_last_active_days' hooks where it is incremental (`days`: its
-        ref('int_user_account_days')). step 'pre': create the log if it is missing, then
+    {#- A state model's hooks where it is incremental (`days`: its days table,
+        ref('int_user_account_days') or ref('int_user_feature_days')). step 'pre': create the log if it is missing, then
         delete the kept rows this run recomputes (all of them when it recomputes every account,
         else those of the accounts whose rows changed before the horizon). step 'post': empty
         the log, now applied. -#}

@@ -3,15 +3,15 @@
 -- same as "active"), for every account events name (the models that read this keep the
 -- CRM's).
 -- Incremental like int_user_account_days (see macros/incremental/account_day_scope.sql).
-{#- the pre-hook rebuilds the same state as the model below: a hook cannot read the model's variables -#}
+{#- the pre-hook rebuilds the same state as the model below: a hook cannot read the model's variables.
+    After the delete it logs this run's change list for int_account_feature_use
+    (user_day_change_log_sql(), macros/incremental/user_last_active_state.sql) -#}
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ account_day_delete_sql(
-        account_day_state(catalog_config_hash_sql(ref('event_catalog')), {'tracks': ref('stg_segment__tracks'), 'groups': ref('stg_segment__groups'), 'events': ref('int_events_attributed')}),
-        'used_date'
-    ) }}"
+    pre_hook="{%- set state = account_day_state(catalog_config_hash_sql(ref('event_catalog')), {'tracks': ref('stg_segment__tracks'), 'groups': ref('stg_segment__groups'), 'events': ref('int_events_attributed')}) -%}
+        {{ account_day_delete_sql(state, 'used_date') }}{{ user_day_change_log_sql(state) }}"
 ) }}
 {%- set inputs = {
     'tracks': ref('stg_segment__tracks'),

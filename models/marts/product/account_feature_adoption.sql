@@ -15,15 +15,34 @@ features as (
 
 ),
 
--- first and last use over every stored day: a plain min/max per account and feature
+-- first and last use over all history: the running state (int_account_feature_use) holds the
+-- days before its horizon (user_state_horizon_date()), the feature days from it on the later
+-- ones; the min of the two firsts and the max of the two lasts are those over every stored day
 usage as (
 
     select
         account_id,
         feature,
-        min(used_date) as first_used_date,
-        max(used_date) as last_used_date
-    from {{ ref('int_user_feature_days') }}
+        min(first_used_date) as first_used_date,
+        max(last_used_date) as last_used_date
+    from (
+        select
+            account_id,
+            feature,
+            first_used_date,
+            last_used_date
+        from {{ ref('int_account_feature_use') }}
+
+        union all
+        select
+            account_id,
+            feature,
+            min(used_date) as first_used_date,
+            max(used_date) as last_used_date
+        from {{ ref('int_user_feature_days') }}
+        where used_date >= {{ user_state_horizon_date() }}
+        group by account_id, feature
+    ) as used
     group by account_id, feature
 
 ),

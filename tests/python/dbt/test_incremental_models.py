@@ -29,8 +29,8 @@ BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", 
          "--exclude", "path:models/backtest"]
 # columns that record when and from what a row was built, not what it says
 # (state_fingerprint: the in-place inputs when the row was computed; only the latest day's is read)
-# (horizon_date: the horizon of the run that last wrote a row of the running state
-# int_user_last_active_days; its last_active_date is compared)
+# (horizon_date: the horizon of the run that last wrote a row of the running states
+# int_user_last_active_days and int_account_feature_use; their dates are compared)
 BOOKKEEPING = {"rebuilt_at", "source_received_at", "built_as_of_date", "scores_rebuilt_at",
                "state_fingerprint", "horizon_date"}  # config_hash is compared
 COMPARED_SCHEMAS = ("marts", "data_quality")
@@ -38,7 +38,8 @@ INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_us
                       "intermediate.int_user_feature_days", "intermediate.int_account_daily_metrics",
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
                       "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
-                      "intermediate.int_user_last_active_days", "intermediate.data_quality_irregular_events")
+                      "intermediate.int_user_last_active_days", "intermediate.data_quality_irregular_events",
+                      "intermediate.int_account_feature_use")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -163,6 +164,71 @@ def test_a_far_back_move_reached_the_running_state(loaded_day_by_day: tuple[Path
     assert old_accounts > 0, "the moved user had no active day in an old account before the move"
     assert stale == 0
     assert moved == 1
+
+
+def move_a_sole_feature_user(db: Path) -> tuple[str, str]:
+    """A group call loaded now, dated just before a user's first event for an account, moves that
+    user's events there to another account. The user chosen is the only one who ever used some
+    key feature for the account, through events without a context account, all long before the
+    running state's horizon: the account's first and last use of that feature (int_account_feature_use)
+    must go. Returns the account and the feature."""
+    with duckdb.connect(str(db)) as con:
+        account, feature, user, moved_at = con.execute(f"""
+            with sole as (
+                select account_id, feature, min(user_id) as user_id
+                from intermediate.int_user_feature_days
+                group by account_id, feature
+                having count(distinct user_id) = 1 and max(used_date) < date '{AS_OF}' - 100
+            ),
+
+            user_events as (
+                select
+                    events.account_id,
+                    events.user_id,
+                    min(events.event_at) as first_event_at,
+                    bool_or(events.has_context_account) as any_context
+                from intermediate.int_events_attributed as events
+                inner join sole
+                    on events.account_id = sole.account_id and events.user_id = sole.user_id
+                group by events.account_id, events.user_id
+            )
+
+            select sole.account_id, sole.feature, sole.user_id, user_events.first_event_at - interval 1 second
+            from sole
+            inner join user_events
+                on sole.account_id = user_events.account_id and sole.user_id = user_events.user_id
+            where not user_events.any_context
+            order by sole.account_id, sole.feature
+            limit 1
+        """).fetchone()
+        inserted = con.execute(f"""
+            insert into segment.groups
+            select 'sole-feature-group', ?, other.account_id, cast(? as timestamp), timestamp '{AS_OF} 13:00:00',
+                   other.name, other.plan
+            from crm.accounts as other
+            where other.account_id = (select min(account_id) from crm.accounts where account_id <> ?)
+        """, [user, moved_at, account]).fetchone()[0]
+    assert inserted == 1
+    return account, feature
+
+
+def test_a_moved_sole_feature_user_reached_the_feature_state(loaded_day_by_day: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    """The running state of first and last use per account and feature (int_account_feature_use)
+    recomputes an account whose feature days changed before its horizon (int_user_feature_days
+    logs its change list): after a move that takes away the only use of a feature, long ago, the
+    incremental run equals a full refresh, and the state's row for that feature really changed."""
+    incremental, _ = loaded_day_by_day
+    moved, refreshed, (account, feature) = build_edited_and_refreshed(incremental, tmp_path, move_a_sole_feature_user)
+    assert mismatched_relations(moved, refreshed) == {}
+    state = "select first_used_date, last_used_date from {}.intermediate.int_account_feature_use " \
+            "where account_id = ? and feature = ?"
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as before (read_only)")
+        con.execute(f"attach '{moved}' as after (read_only)")
+        before = con.execute(state.format("before"), [account, feature]).fetchall()
+        after = con.execute(state.format("after"), [account, feature]).fetchall()
+    assert before and before != after, (account, feature, before, after)
 
 
 def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
