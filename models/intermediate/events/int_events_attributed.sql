@@ -79,7 +79,8 @@ raw_loads as (
 
     ),
 
-    -- the kept row under a redone key, if loaded before the cutoff (later ones are re-read above)
+    -- the kept row under a redone key, if loaded before the cutoff (later ones are re-read
+    -- above); on DuckDB found by a key-only pass and fetched by row id (macros/events/kept_rows.sql)
     kept_winners as (
 
         select
@@ -91,9 +92,7 @@ raw_loads as (
             built.received_at,
             built.event_key
         from {{ this }} as built
-        inner join redone_keys
-            on built.event_key = redone_keys.event_key
-        where built.received_at < {{ cutoff }}
+        {{ kept_rows_under_keys(this, 'redone_keys', cutoff) }}
 
     ),
 {%- endif %}
