@@ -10,9 +10,7 @@
 -- here, so its winner is the best of that row and its loads since the cutoff. Ids match on
 -- event_key (a 64-bit hash, macros/adapters/hash_key.sql); every kept row under a redone key
 -- is redone and ranked by the id itself, so a collision never drops an event. Events of
--- users whose group calls were loaded since the cutoff (found by user_key) are redone too,
--- those a call can move: without a context account, from the call's timestamp on (all of
--- them when the call is the user's first).
+-- users whose group calls were loaded since the cutoff are redone where a call moves them.
 -- Rows are replaced by event_key (stamped rebuilt_at). The run starts over when the source
 -- tables changed (config_hash), the source lost rows, or the engine's hash changed.
 {{ config(
@@ -53,18 +51,15 @@ raw_loads as (
 
 {%- if cutoff is not none %}
 
-    -- the users whose group calls were loaded since the cutoff, with the time from which
-    -- their events can move (macros/events/group_memberships.sql)
+    -- users with group calls loaded since the cutoff (macros/events/group_memberships.sql)
     regrouped_users as (
 
         {{ regrouped_users_sql(groups, cutoff) }}
 
     ),
 
-    -- of the regrouped users' kept events (by user_key: 8 bytes per kept event, not a
-    -- 36-character id; a collision only redoes more) only those a group call can move: no
-    -- context account (those keep it whatever the memberships are), and at or after
-    -- moved_from_at unless a call is the user's first. The others keep their row and rebuilt_at
+    -- their kept events a call can move (by user_key; a collision only redoes more): no context
+    -- account, at or after moved_from_at unless a call is the user's first; others stay as kept
     redone_keys as (
 
         select event_key from raw_loads
@@ -73,14 +68,12 @@ raw_loads as (
         from {{ this }} as built
         inner join regrouped_users
             on built.user_key = regrouped_users.user_key
-        where
-            not built.has_context_account
+        where not built.has_context_account
             and (regrouped_users.is_first_call = 1 or built.event_at >= regrouped_users.moved_from_at)
 
     ),
 
-    -- the kept row under a redone key, if loaded before the cutoff (later ones are re-read
-    -- above); on DuckDB found by a key-only pass and fetched by row id (macros/events/kept_rows.sql)
+    -- the kept row under a redone key if loaded before the cutoff (macros/events/kept_rows.sql)
     kept_winners as (
 
         select
