@@ -84,9 +84,10 @@
         where {{ loaded_since(state.cutoff) }} and loads.context_account_id is null
 
         -- a group call moves the user's events from its timestamp on; the user's first call
-        -- (and a tie with it) also those before it, which fall back to the first membership.
-        -- The kept events are found by user_key (a hash of user_id): 8 bytes read per event,
-        -- not a 36-character id; an event of another user under a colliding key only adds
+        -- (and a tie with it) also those before it, which fall back to the first membership
+        -- (regrouped_users_sql, macros/events/group_memberships.sql). The kept events are
+        -- found by user_key (a hash of user_id): 8 bytes read per event, not a 36-character
+        -- id; an event of another user under a colliding key only adds
         -- days to rebuild (rebuilding from an earlier day gives the same rows)
         union all
         select
@@ -94,23 +95,7 @@
             events.event_date
         from {{ state.events }} as events
         inner join (
-            select
-                regrouped.user_id,
-                {{ hash_key('regrouped.user_id') }} as user_key,
-                min(case when regrouped.grouped_at > first_calls.first_grouped_at then regrouped.grouped_at end)
-                    as moved_from_at,
-                max(case when regrouped.grouped_at <= first_calls.first_grouped_at then 1 else 0 end) as is_first_call
-            from {{ state.groups }} as regrouped
-            inner join (
-                select
-                    user_id,
-                    min(grouped_at) as first_grouped_at
-                from {{ state.groups }}
-                group by user_id
-            ) as first_calls
-                on regrouped.user_id = first_calls.user_id
-            where {{ loaded_since(state.cutoff) }} and regrouped.grouped_at is not null
-            group by regrouped.user_id
+            {{ regrouped_users_sql(state.groups, state.cutoff) }}
         ) as regrouped_users
             on events.user_key = regrouped_users.user_key
         inner join (

@@ -10,7 +10,7 @@
 -- here, so its winner is the best of that row and its loads since the cutoff. Ids match on
 -- event_key (a 64-bit hash, macros/adapters/hash_key.sql); every kept row under a redone key
 -- is redone and ranked by the id itself, so a collision never drops an event. Events of
--- users whose group calls were loaded since the cutoff (found by user_key) are redone too.
+-- users whose group calls were loaded since the cutoff are redone where a call moves them.
 -- Rows are replaced by event_key (stamped rebuilt_at). The run starts over when the source
 -- tables changed (config_hash), the source lost rows, or the engine's hash changed.
 {{ config(
@@ -51,15 +51,15 @@ raw_loads as (
 
 {%- if cutoff is not none %}
 
-    -- by user_key: 8 bytes per kept event, not a 36-character id (a collision only redoes more)
+    -- users with group calls loaded since the cutoff (macros/events/group_memberships.sql)
     regrouped_users as (
 
-        select distinct {{ hash_key('user_id') }} as user_key
-        from {{ groups }}
-        where {{ loaded_since(cutoff) }} and user_id is not null
+        {{ regrouped_users_sql(groups, cutoff) }}
 
     ),
 
+    -- their kept events a call can move (by user_key; a collision only redoes more): no context
+    -- account, at or after moved_from_at unless a call is the user's first; others stay as kept
     redone_keys as (
 
         select event_key from raw_loads
@@ -68,10 +68,12 @@ raw_loads as (
         from {{ this }} as built
         inner join regrouped_users
             on built.user_key = regrouped_users.user_key
+        where not built.has_context_account
+            and (regrouped_users.is_first_call = 1 or built.event_at >= regrouped_users.moved_from_at)
 
     ),
 
-    -- the kept row under a redone key, if loaded before the cutoff (later ones are re-read above)
+    -- the kept row under a redone key if loaded before the cutoff (macros/events/kept_rows.sql)
     kept_winners as (
 
         select
@@ -83,9 +85,7 @@ raw_loads as (
             built.received_at,
             built.event_key
         from {{ this }} as built
-        inner join redone_keys
-            on built.event_key = redone_keys.event_key
-        where built.received_at < {{ cutoff }}
+        {{ kept_rows_under_keys(this, 'redone_keys', cutoff) }}
 
     ),
 {%- endif %}

@@ -585,6 +585,111 @@ def test_stale_user_keys_rebuild_the_events(loaded_day_by_day: tuple[Path, Path]
     assert "int_events_attributed is rebuilt from scratch: this engine now hashes user ids" in result.stdout
 
 
+def regroup_a_user_at_one_of_their_events(db: Path, loaded_at: str) -> tuple[str, dt.datetime]:
+    """A group call loaded at `loaded_at`, dated exactly at one of a user's old events without a
+    context account (months before the cutoff), to another account: the user has context events
+    and events without one before and after that moment. Returns the user and the call's time."""
+    with duckdb.connect(str(db)) as con:
+        user, moved_at = con.execute(f"""
+            select user_id, quantile_disc(event_at, 0.5)
+            from intermediate.int_events_attributed
+            where not has_context_account and account_id is not null
+                and event_date between date '{AS_OF - dt.timedelta(days=90)}' and date '{AS_OF - dt.timedelta(days=30)}'
+                and user_id in (
+                    select user_id from intermediate.int_events_attributed
+                    where has_context_account and event_date < date '{AS_OF - dt.timedelta(days=10)}'
+                )
+            group by user_id having count(distinct event_at) >= 5
+            order by count(*) desc, user_id limit 1
+        """).fetchone()
+        inserted = con.execute(f"""
+            insert into segment.groups
+            select 'regroup-at-event', ?, other.account_id, ?, timestamp '{loaded_at}', other.name, other.plan
+            from crm.accounts as other
+            where other.account_id = (
+                select min(account_id) from crm.accounts where account_id <> (
+                    select account_id from intermediate.int_events_attributed where user_id = ? and event_at = ? limit 1
+                )
+            )
+        """, [user, moved_at, user, moved_at]).fetchone()[0]
+    assert inserted == 1
+    return user, moved_at
+
+
+def test_regrouped_users_rewrite_only_the_events_a_group_call_moves(
+        loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """A group call moves only its user's events without a context account, from the call's time
+    on (all of them when it is the user's first call). int_events_attributed rewrites only those
+    (the others keep their row and rebuilt_at), and still equals a full refresh: a user regrouped
+    at the exact time of one of their old events, and a user whose new call comes before their
+    first one (their older events fall back to it). Both users' events were loaded before the
+    run's cutoff, so only the regrouping can redo them."""
+    incremental, _ = loaded_day_by_day
+    first_day, later = tmp_path / "first.duckdb", tmp_path / "later.duckdb"
+    shutil.copyfile(incremental, first_day)
+    events = "intermediate.int_events_attributed"
+    # a new user: three events without a context account and one with it, then their first group
+    # call; and one event loaded four days later, so the next run's cutoff (the latest load minus
+    # the three-day lookback) falls after all of them
+    with duckdb.connect(str(first_day)) as con:
+        con.execute(f"""
+            insert into segment.tracks
+            select 'early-' || cast(n as varchar), null, 'usr_early', 'report_created', 'Report Created',
+                   timestamp '{AS_OF}' - to_days(cast(n as integer)), timestamp '{AS_OF} 14:00:00',
+                   case when n = 35 then (select min(account_id) from crm.accounts) end
+            from (values (40), (35), (30), (20)) as days_ago(n)
+        """)
+        con.execute(f"""
+            insert into segment.groups
+            select 'early-group', 'usr_early', account_id, timestamp '{AS_OF}' - interval 25 day,
+                   timestamp '{AS_OF} 14:00:00', name, plan
+            from crm.accounts order by account_id desc limit 1
+        """)
+        con.execute(f"""
+            insert into segment.tracks
+            select 'pushed-' || id, anonymous_id, user_id, event, event_text, timestamp,
+                   timestamp '{AS_OF + dt.timedelta(days=4)} 12:00:00', context_group_id
+            from segment.tracks where user_id is not null order by id limit 1
+        """)
+    build(first_day, AS_OF, tmp_path / "target")
+    with duckdb.connect(str(first_day), read_only=True) as con:
+        assert con.execute(f"select count(*) from {events} where user_id = 'usr_early' and account_id is not null"
+                           ).fetchone()[0] == 4
+
+    def move_two_users(db: Path) -> tuple[str, dt.datetime]:
+        loaded_at = f"{AS_OF + dt.timedelta(days=4)} 13:00:00"
+        moved = regroup_a_user_at_one_of_their_events(db, loaded_at)
+        with duckdb.connect(str(db)) as con:
+            con.execute(f"""
+                insert into segment.groups
+                select 'earlier-group', 'usr_early', account_id, timestamp '{AS_OF}' - interval 32 day,
+                       timestamp '{loaded_at}', name, plan
+                from crm.accounts order by account_id limit 1 offset 1
+            """)
+        return moved
+
+    with duckdb.connect(str(first_day), read_only=True) as con:
+        before = {row[0]: row[1:] for row in con.execute(f"select event_id, account_id, rebuilt_at from {events}").fetchall()}
+    changed, refreshed, (user, moved_at) = build_edited_and_refreshed(first_day, tmp_path, move_two_users)
+    assert mismatched_relations(changed, refreshed) == {}
+    with duckdb.connect(str(changed), read_only=True) as con:
+        rows = con.execute(f"""
+            select event_id, user_id, has_context_account, event_at >= ?, account_id, rebuilt_at
+            from {events} where user_id in (?, 'usr_early')
+        """, [moved_at, user]).fetchall()
+    # (has a context account, at or after the call, rewritten) per event of each user
+    moved = {(row[2], row[3], row[5] != before[row[0]][1]) for row in rows if row[1] == user}
+    assert (False, True, True) in moved and (False, True, False) not in moved
+    assert (False, False, False) in moved and (False, False, True) not in moved
+    assert any(kind[0] for kind in moved) and not any(kind[0] and kind[2] for kind in moved)
+    early = {row[0]: (row[2], row[5] != before[row[0]][1]) for row in rows if row[1] == "usr_early"}
+    assert early == {"early-40": (False, True), "early-35": (True, False), "early-30": (False, True),
+                     "early-20": (False, True)}
+    # and the new first call did move the older two (the run had something to redo)
+    accounts = {row[0]: row[4] for row in rows if row[1] == "usr_early"}
+    assert accounts["early-40"] == accounts["early-30"] != before["early-30"][0] == accounts["early-20"]
+
+
 def test_a_new_day_reads_the_look_back_of_the_baseline_spread_and_persistence(
         loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
     """The next day's run rebuilds, for most accounts, only the new day of
