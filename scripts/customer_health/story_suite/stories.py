@@ -3,6 +3,11 @@
 Each story turns an account's parameters into a per-user, per-day expected event count
 (lam, users x days) plus flags for the event mix (login-only days) and the service events
 (tickets, NPS). Days are indices 0..days-1 of the generated period.
+
+Every account, whatever its story, also gets background urgent tickets (background_urgent_tickets): a
+Poisson number a month growing with size, most solved within 0-3 days, 15 % after 7-20 days, a few
+rated bad. generate.py draws them from their own random stream, so the rest of a draw does not depend
+on them.
 """
 from __future__ import annotations
 
