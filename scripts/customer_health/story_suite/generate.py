@@ -106,7 +106,8 @@ def generate(config: SuiteConfig) -> dict[str, int]:
             account_id = f"acc_{account_index + 1:06d}"
             if config.background_urgent:
                 # their own random stream, so that every other row of the draw stays as it was without them
-                urgent_rng = np.random.default_rng(np.random.SeedSequence([config.seed, story_number, account_index, 7]))
+                urgent_rng = np.random.default_rng(
+                    np.random.SeedSequence([config.seed, story_number, account_index, 7]))
                 acc.urgent_tickets.extend(background_urgent_tickets(
                     urgent_rng, acc.users, max(0, acc.start_day),
                     acc.churn_day if acc.churn_day is not None else config.days))
