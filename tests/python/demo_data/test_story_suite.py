@@ -8,7 +8,9 @@ ahead, 28 % 42 days ahead, AUC after onset 0.827), so they fail on those default
 issue 15 reached 80 %, 64 %, 0.886 (6.4 % of fine account-days yellow or red, 0.5 % red), the
 re-tuned ones (DECISIONLOG "Early warning (issue 15)") 88 %, 68 %, 0.899 (7.9 %, 0.6 %), the third
 pass's (DECISIONLOG "third pass") 92 %, 64 %, 0.905 (7.1 %, 0.2 %), the fifth pass's C6 (spread-scaled
-dip, decline_persistence, green from 80) 96 %, 68 %, 0.910 (6.9 %, 0.0 %).
+dip, decline_persistence, green from 80) 96 %, 68 %, 0.910 (6.9 %, 0.0 %). Since the seventh pass every
+account also files background urgent tickets (fine accounts too), and C6 gives 96 %, 68 %, 0.904 (7.95 %,
+0.0 %): the fine-day floor below holds by 0.05 points (DECISIONLOG "seventh pass").
 
 The floors sit one account (4 points of 25 churners) below C6's figures where those are above the
 issue's targets: 92 % (23 of 25) at 28 days, 64 % (16 of 25) at 42; the AUC floor is the target
@@ -118,7 +120,7 @@ def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) 
     assert s.fine_warned_days <= 0.08, f"fine account-days yellow or red: {s.fine_warned_days:.1%}"
     assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
     assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
-    # one account below the current defaults' figures on this small suite (C6: 96 %, 68 %, 0.910; the
+    # one account below the current defaults' figures on this small suite (C6: 96 %, 68 %, 0.904; the
     # full suite's figures are in docs/story_suite.md), well above the defaults before issue 15
     # (52 %, 28 %, 0.827) and the issue's targets (85 %, 60 %, 0.90)
     assert s.target_churners == 25
