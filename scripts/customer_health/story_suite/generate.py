@@ -15,7 +15,7 @@ import numpy as np
 
 from customer_health import source_schema
 from customer_health.demo_data import warehouse
-from customer_health.story_suite.stories import CHURN_STORIES, STORIES, Account, build
+from customer_health.story_suite.stories import CHURN_STORIES, STORIES, Account, background_urgent_tickets, build
 
 log = logging.getLogger("story_suite")
 META_TABLE = "story_meta.account_stories"
@@ -38,6 +38,7 @@ class SuiteConfig:
     seed: int = 15
     big_share: float = 0.08
     max_users: int = 2000
+    background_urgent: bool = True  # False: the suite before the seventh pass (fine accounts with no urgent ticket)
 
 
 def _catalog(seeds_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
@@ -103,6 +104,13 @@ def generate(config: SuiteConfig) -> dict[str, int]:
             acc = build(rng, account_index, story, float(position), config.days, day0.weekday(), history_start,
                         config.big_share, config.max_users)
             account_id = f"acc_{account_index + 1:06d}"
+            if config.background_urgent:
+                # their own random stream, so that every other row of the draw stays as it was without them
+                urgent_rng = np.random.default_rng(
+                    np.random.SeedSequence([config.seed, story_number, account_index, 7]))
+                acc.urgent_tickets.extend(background_urgent_tickets(
+                    urgent_rng, acc.users, max(0, acc.start_day),
+                    acc.churn_day if acc.churn_day is not None else config.days))
             exclude = set(milestones) if story == "stalled_onboarding" else set()
             mix = _mix(rng, events, meaningful, exclude)
             _write_events(con, rng, acc, events, user_offset, mix, login_mix, day0)

@@ -3,6 +3,11 @@
 Each story turns an account's parameters into a per-user, per-day expected event count
 (lam, users x days) plus flags for the event mix (login-only days) and the service events
 (tickets, NPS). Days are indices 0..days-1 of the generated period.
+
+Every account, whatever its story, also gets background urgent tickets (background_urgent_tickets): a
+Poisson number a month growing with size, most solved within 0-3 days, 15 % after 7-20 days, a few
+rated bad. generate.py draws them from their own random stream, so the rest of a draw does not depend
+on them.
 """
 from __future__ import annotations
 
@@ -37,6 +42,38 @@ class Account:
     admin_user: int = 0
     urgent_tickets: list[tuple[int, int | None, str | None]] = field(default_factory=list)  # created, solved, csat
     nps_answers: list[tuple[int, int]] = field(default_factory=list)  # day, score
+
+
+# Background urgent tickets (every account, fine and churn stories alike): a real B2B queue has urgent tickets
+# from healthy customers too (outages, blocking bugs), and some of them run long or end unhappy.
+URGENT_PER_MONTH_FLOOR = 0.08     # outages and blocking bugs reach every customer, whatever its size
+URGENT_PER_MONTH_SIZE = 0.32      # + this x log(users) / log(2000): 2 users ~0.11 a month, 2,000 users 0.40
+URGENT_SOLVE_DAYS = ((0.70, 0, 3), (0.15, 4, 6), (0.15, 7, 20))  # share, fewest and most days to solve
+URGENT_RATING_QUICK = (0.40, 0.06)  # good, bad when solved within 6 days (the rest unrated)
+URGENT_RATING_SLOW = (0.30, 0.20)   # good, bad when it took 7 days or more
+
+
+def background_urgent_tickets(rng: np.random.Generator, users: int, first: int, end: int,
+                              ) -> list[tuple[int, int | None, str | None]]:
+    """Urgent tickets of an account's ordinary life between day first and day end (exclusive: churn or the end of
+    the period): a Poisson number per month growing with size; most solved within 0-3 days, 15 % only after 7-20
+    days; a few rated bad, more of the slow ones. A ticket whose solve day would fall on or after end stays open."""
+    if end <= first:
+        return []
+    per_month = URGENT_PER_MONTH_FLOOR + URGENT_PER_MONTH_SIZE * np.log(max(users, 1)) / np.log(2000)
+    tickets: list[tuple[int, int | None, str | None]] = []
+    for created in sorted(int(day) for day in rng.integers(first, end, rng.poisson(per_month * (end - first) / 30))):
+        roll = rng.random()
+        for share, low, high in URGENT_SOLVE_DAYS:
+            if roll < share:
+                break
+            roll -= share
+        solved = created + int(rng.integers(low, high + 1))
+        good, bad = URGENT_RATING_SLOW if solved - created >= 7 else URGENT_RATING_QUICK
+        rating = rng.random()
+        csat = "good" if rating < good else ("bad" if rating < good + bad else None)
+        tickets.append((created, solved, csat) if solved < end else (created, None, None))
+    return tickets
 
 
 def _log_uniform(rng: np.random.Generator, low: float, high: float) -> float:

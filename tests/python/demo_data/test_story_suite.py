@@ -8,7 +8,9 @@ ahead, 28 % 42 days ahead, AUC after onset 0.827), so they fail on those default
 issue 15 reached 80 %, 64 %, 0.886 (6.4 % of fine account-days yellow or red, 0.5 % red), the
 re-tuned ones (DECISIONLOG "Early warning (issue 15)") 88 %, 68 %, 0.899 (7.9 %, 0.6 %), the third
 pass's (DECISIONLOG "third pass") 92 %, 64 %, 0.905 (7.1 %, 0.2 %), the fifth pass's C6 (spread-scaled
-dip, decline_persistence, green from 80) 96 %, 68 %, 0.910 (6.9 %, 0.0 %).
+dip, decline_persistence, green from 80) 96 %, 68 %, 0.910 (6.9 %, 0.0 %). Since the seventh pass every
+account also files background urgent tickets (fine accounts too), and C6 gives 96 %, 68 %, 0.904 (7.95 %,
+0.0 %): the fine-day floor below holds by 0.05 points (DECISIONLOG "seventh pass").
 
 The floors sit one account (4 points of 25 churners) below C6's figures where those are above the
 issue's targets: 92 % (23 of 25) at 28 days, 64 % (16 of 25) at 42; the AUC floor is the target
@@ -25,7 +27,7 @@ import pytest
 from customer_health.demo_data import warehouse
 from customer_health.story_suite import cli
 from customer_health.story_suite.report import Summary, auc
-from customer_health.story_suite.stories import CHURN_STORIES, FINE_STORIES
+from customer_health.story_suite.stories import CHURN_STORIES, FINE_STORIES, background_urgent_tickets
 
 
 def test_auc_counts_ties_half() -> None:
@@ -33,6 +35,42 @@ def test_auc_counts_ties_half() -> None:
     assert auc(np.array([1, 3]), np.array([2, 3, 4])) == pytest.approx(0.75)
     assert auc(np.array([5]), np.array([1, 2])) == 0.0
     assert auc(np.array([]), np.array([1])) is None
+
+
+def _background(users: int, seed: int, months: int = 240) -> list[tuple[int, int | None, str | None]]:
+    return background_urgent_tickets(np.random.default_rng(seed), users, 0, 30 * months)
+
+
+def test_background_urgent_tickets_grow_with_size_and_some_run_long() -> None:
+    # 240 account-months each: 0.08 + 0.32 x log(users) / log(2000) a month -> 2 users ~0.109, 2,000 users 0.40
+    small = [_background(2, seed) for seed in range(10)]
+    big = [_background(2000, seed) for seed in range(10)]
+    per_month_small = sum(map(len, small)) / 2400
+    per_month_big = sum(map(len, big)) / 2400
+    assert 0.09 <= per_month_small <= 0.13, per_month_small
+    assert 0.37 <= per_month_big <= 0.43, per_month_big
+    tickets = [t for run in small + big for t in run]
+    days = np.array([solved - created for created, solved, _csat in tickets if solved is not None])
+    assert 0 <= days.min() and days.max() <= 20
+    assert 0.65 <= np.mean(days <= 3) <= 0.75          # most solved within 0-3 days
+    assert 0.11 <= np.mean(days >= 7) <= 0.19           # 15 % only after 7-20 days
+    closed = [(solved - created, csat) for created, solved, csat in tickets if solved is not None]
+    slow_bad = np.mean([csat == "bad" for days_open, csat in closed if days_open >= 7])
+    quick_bad = np.mean([csat == "bad" for days_open, csat in closed if days_open < 7])
+    assert 0.02 <= quick_bad <= 0.10 and 0.12 <= slow_bad <= 0.30, (quick_bad, slow_bad)
+
+
+def test_background_urgent_tickets_stay_inside_the_contract_and_repeat_by_seed() -> None:
+    tickets = background_urgent_tickets(np.random.default_rng(3), 500, 40, 400)
+    assert tickets == background_urgent_tickets(np.random.default_rng(3), 500, 40, 400)
+    assert len(tickets) >= 2 and all(40 <= created < 400 for created, _solved, _csat in tickets)
+    # a ticket that would be solved on or after the end (churn) stays open, unrated
+    assert all((solved is None and csat is None) or created <= solved < 400 for created, solved, csat in tickets)
+    assert background_urgent_tickets(np.random.default_rng(3), 500, 100, 100) == []
+    near_end = [t for seed in range(200) for t in background_urgent_tickets(np.random.default_rng(seed), 2000, 0, 30)]
+    still_open = [t for t in near_end if t[1] is None]
+    assert still_open and all(csat is None for _created, _solved, csat in still_open)
+    assert all(solved < 30 for _created, solved, _csat in near_end if solved is not None)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +100,13 @@ def test_generator_writes_the_demo_schema_and_every_story(small_suite: tuple[Pat
         for story, is_churn, count, min_users, bad_dates in rows:
             assert is_churn == (story in CHURN_STORIES)
             assert count == 5 and min_users >= 2 and bad_dates == 0, story
+        # fine accounts file urgent tickets too, some open a week or more or rated bad (seventh pass)
+        fine_urgent = con.execute(
+            "select count(*), count(*) filter (where t.satisfaction = 'bad' or t.solved_at is null "
+            "or t.solved_at >= t.created_at + interval 7 day) from support.tickets as t "
+            "join story_meta.account_stories as m using (account_id) where not m.is_churn_story "
+            "and t.priority = 'urgent'").fetchall()[0]
+        assert fine_urgent[0] >= 10 and fine_urgent[1] >= 2, fine_urgent
         # fine stories never churn; every churner's churn date is in the CRM
         assert con.execute("select count(*) from story_meta.account_stories as m join crm.accounts as a "
                            "using (account_id) where a.churned_at is distinct from m.churned_at").fetchall()[0][0] == 0
@@ -75,7 +120,7 @@ def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) 
     assert s.fine_warned_days <= 0.08, f"fine account-days yellow or red: {s.fine_warned_days:.1%}"
     assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
     assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
-    # one account below the current defaults' figures on this small suite (C6: 96 %, 68 %, 0.910; the
+    # one account below the current defaults' figures on this small suite (C6: 96 %, 68 %, 0.904; the
     # full suite's figures are in docs/story_suite.md), well above the defaults before issue 15
     # (52 %, 28 %, 0.827) and the issue's targets (85 %, 60 %, 0.90)
     assert s.target_churners == 25
