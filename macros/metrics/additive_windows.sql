@@ -63,8 +63,9 @@
 {%- endmacro %}
 
 {% macro account_metric_window_changes(values_cte, windows) %}
-    {#- One row per account of `windows` (int_account_metric_windows) and day from its
-        chain_start_date to D on which an additive window changes, with the change of each
+    {#- Rows per account of `windows` (int_account_metric_windows) and day from its
+        chain_start_date to D on which an additive window changes (several a day: the caller
+        sums them per day), with the change of each
         account_metric_window_columns() column: + the value of the day entering it, - the value
         of the day leaving it. values_cte holds one row per account and day (activity_date) with
         the columns' values, from the account's values_start_date on. The window of day d is
@@ -73,13 +74,6 @@
         seed and chain_start_date = values_start_date this is the sum over the window's own days
         (days before values_start_date count as empty), so one formula serves both paths. -#}
     {%- set columns = account_metric_window_columns() %}
-    select
-        account_id,
-        delta_date,
-        {%- for column in columns %}
-        sum({{ column.name }}) as {{ column.name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from (
     {%- for offset in account_metric_window_offsets() %}
         {{ 'union all' if not loop.first }}
         select
@@ -102,6 +96,4 @@
             and {{ date_add_days('day_values.activity_date', offset) }} >= {{ windows }}.chain_start_date
             and {{ date_add_days('day_values.activity_date', offset) }} <= {{ as_of_date() }}
     {%- endfor %}
-    ) as changes
-    group by account_id, delta_date
 {%- endmacro %}

@@ -55,18 +55,16 @@ account_days as (
 day_values as (
 
     select
-        account_id,
-        activity_date,
-        count_meaningful_events,
-        sum_micro_points,
-        case when count_active_users > 0 then 1 else 0 end as is_active_day
+        account_days.account_id,
+        account_days.activity_date,
+        account_days.count_meaningful_events,
+        account_days.sum_micro_points,
+        case when account_days.count_active_users > 0 then 1 else 0 end as is_active_day
     from account_days
-    where exists (
-        select 1 from rebuilt_accounts
-        where
-            rebuilt_accounts.account_id = account_days.account_id
+    inner join rebuilt_accounts
+        on
+            account_days.account_id = rebuilt_accounts.account_id
             and {{ is_account_metric_window_day('account_days.activity_date', 'rebuilt_accounts') }}
-    )
 
     -- the days before the user days, which only the points windows reach
     union all
@@ -103,110 +101,42 @@ active_user_sequence as (
 
 ),
 
--- the additive windows' changes from each account's chain start (account_metric_window_changes)
-window_changes as (
+-- distinct active users in the trailing windows, as changes per day
+user_deltas as (
 
-    {{ account_metric_window_changes('day_values', 'rebuilt_accounts') }}
-
-),
-
--- every change per account and day: the additive windows', the distinct active users' (+1/-1
--- as a user's coverage starts and ends), the seed at the chain start, the active days, and a
--- row per rebuilt day, so a running sum over the account's rows up to a day is that day's value
-changes as (
-
-    select
-        account_id,
-        delta_date,
-        {{ window_columns | map(attribute='name') | join(', ') }},
-        0 as d_users_short, 0 as d_users_long, cast(null as date) as active_date
-    from window_changes
-
-    union all
-    select
-        account_id,
-        delta_date,
-        {{ '0, ' * (window_columns | length) }}
-        delta, 0, cast(null as date)
+    select account_id, delta_date, delta as d_users_short, 0 as d_users_long
     from ({{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', short_w) }})
         as short_window_deltas
-
     union all
-    select
-        account_id,
-        delta_date,
-        {{ '0, ' * (window_columns | length) }}
-        0, delta, cast(null as date)
+    select account_id, delta_date, 0, delta
     from ({{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', long_w) }})
         as long_window_deltas
 
-    -- the seed (zero without one) and the last active day before the chain: the seed's, or
-    -- before the user days (int_account_metric_prior_active_users; never later than the seed's)
-    union all
-    select
-        rebuilt_accounts.account_id,
-        rebuilt_accounts.chain_start_date,
-        {%- for column in window_columns %}
-        rebuilt_accounts.seed_{{ column.name }},
-        {%- endfor %}
-        0, 0, coalesce(rebuilt_accounts.seed_last_active_date, prior_active_accounts.activity_date)
-    from rebuilt_accounts
-    left join (
-        select account_id, max(activity_date) as activity_date
-        from {{ ref('int_account_metric_prior_active_users') }}
-        group by account_id
-    ) as prior_active_accounts
-        on rebuilt_accounts.account_id = prior_active_accounts.account_id
+),
 
-    -- the active days (those before a seeded chain are at most its seed's last active day)
-    union all
+-- the account's last meaningful day before the user days (int_account_metric_prior_active_users)
+prior_active_accounts as (
+
     select
         account_id,
-        activity_date,
-        {{ '0, ' * (window_columns | length) }}
-        0, 0, activity_date
-    from day_values
-    where is_active_day = 1
-
-    union all
-    select
-        account_id,
-        as_of_date,
-        {{ '0, ' * (window_columns | length) }}
-        0, 0, cast(null as date)
-    from rebuilt_days
+        max(activity_date) as activity_date
+    from {{ ref('int_account_metric_prior_active_users') }}
+    group by account_id
 
 ),
 
--- running sums per account over its days in order (one row per account and day)
+-- the windows on each day: from the seed and the changes since, or over every day of the windows
 running as (
 
-    select
-        account_id,
-        delta_date as as_of_date,
-        {%- for column in window_columns %}
-        sum({{ column.name }}) over all_days as {{ column.name }},
-        {%- endfor %}
-        sum(d_users_short) over all_days as active_users_7d,
-        sum(d_users_long) over all_days as active_users_30d,
-        max(active_date) over all_days as last_active_date
-    from (
-        select
-            account_id,
-            delta_date,
-                {%- for column in window_columns %}
-            sum({{ column.name }}) as {{ column.name }},
-            {%- endfor %}
-            sum(d_users_short) as d_users_short,
-            sum(d_users_long) as d_users_long,
-            max(active_date) as active_date
-        from changes
-        where delta_date <= {{ as_of_date() }}
-        group by account_id, delta_date
-    ) as changes_per_day
-    window all_days as (
-        partition by account_id order by delta_date rows between unbounded preceding and current row
-    )
+    select * from (
+        {{ account_metric_windows_chained(
+            'day_values', 'user_deltas', 'rebuilt_accounts', 'rebuilt_days', 'prior_active_accounts'
+        ) }}
+    ) as chained
+    union all
+    select * from (
+        {{ account_metric_windows_gridded('day_values', 'user_deltas', 'rebuilt_accounts', 'prior_active_accounts') }}
+    ) as gridded
 
 ),
 

@@ -111,6 +111,7 @@ final as (
         account_id,
         window_start_date,
         first_rebuilt_date,
+        has_seed,
         -- the first day the windows' changes are counted from, and the first day whose values they read
         case when has_seed then first_rebuilt_date else window_start_date end as chain_start_date,
         case
