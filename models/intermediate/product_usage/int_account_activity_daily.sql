@@ -104,11 +104,19 @@ active_user_sequence as (
 -- distinct active users in the trailing windows, as changes per day
 user_deltas as (
 
-    select account_id, delta_date, delta as d_users_short, 0 as d_users_long
+    select
+        account_id,
+        delta_date,
+        delta as d_users_short,
+        0 as d_users_long
     from ({{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', short_w) }})
         as short_window_deltas
     union all
-    select account_id, delta_date, 0, delta
+    select
+        account_id,
+        delta_date,
+        0,
+        delta
     from ({{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', long_w) }})
         as long_window_deltas
 

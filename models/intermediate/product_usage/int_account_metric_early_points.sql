@@ -15,6 +15,16 @@ windows as (
 
 ),
 
+calendar as (
+
+    {{ dbt.date_spine(
+        datepart='day',
+        start_date=date_add_days(series_start_date(), -account_metrics_reach_days()),
+        end_date=date_add_days(as_of_date(), 1)
+    ) }}
+
+),
+
 -- the days read: every day of the windows before the user days, or, for a chain from a kept
 -- row, only the days whose points leave a window on a rebuilt day (is_account_metric_window_day)
 read_days as (
@@ -23,13 +33,7 @@ read_days as (
         windows.account_id,
         cast(calendar.date_day as date) as activity_date
     from windows
-    inner join (
-        {{ dbt.date_spine(
-            datepart='day',
-            start_date=date_add_days(series_start_date(), -account_metrics_reach_days()),
-            end_date=date_add_days(as_of_date(), 1)
-        ) }}
-    ) as calendar
+    inner join calendar
         on
             cast(calendar.date_day as date) >= windows.values_start_date
             and cast(calendar.date_day as date)

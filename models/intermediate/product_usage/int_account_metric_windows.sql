@@ -45,37 +45,37 @@ accounts as (
 -- the kept rows a chain can start from
 stored_rows as (
 
-{%- if stored is not none %}
+    {%- if stored is not none %}
 
-    select
-        account_id,
-        as_of_date,
-        config_hash,
-        sum_points_30d,
-        sum_points_prior_30d,
-        sum_points_60d,
-        sum_points_recent,
-        sum_points_baseline,
-        count_meaningful_events_30d,
-        count_active_days_28d,
-        last_active_date
-    from {{ stored }}
-{%- else %}
+        select
+            account_id,
+            as_of_date,
+            config_hash,
+            sum_points_30d,
+            sum_points_prior_30d,
+            sum_points_60d,
+            sum_points_recent,
+            sum_points_baseline,
+            count_meaningful_events_30d,
+            count_active_days_28d,
+            last_active_date
+        from {{ stored }}
+    {%- else %}
 
-    select
-        cast(null as {{ dbt.type_string() }}) as account_id,
-        cast(null as date) as as_of_date,
-        cast(null as {{ dbt.type_string() }}) as config_hash,
-        cast(null as {{ type_double() }}) as sum_points_30d,
-        cast(null as {{ type_double() }}) as sum_points_prior_30d,
-        cast(null as {{ type_double() }}) as sum_points_60d,
-        cast(null as {{ type_double() }}) as sum_points_recent,
-        cast(null as {{ type_double() }}) as sum_points_baseline,
-        cast(null as integer) as count_meaningful_events_30d,
-        cast(null as integer) as count_active_days_28d,
-        cast(null as date) as last_active_date
-    where 1 = 0
-{%- endif %}
+        select
+            cast(null as {{ dbt.type_string() }}) as account_id,
+            cast(null as date) as as_of_date,
+            cast(null as {{ dbt.type_string() }}) as config_hash,
+            cast(null as {{ type_double() }}) as sum_points_30d,
+            cast(null as {{ type_double() }}) as sum_points_prior_30d,
+            cast(null as {{ type_double() }}) as sum_points_60d,
+            cast(null as {{ type_double() }}) as sum_points_recent,
+            cast(null as {{ type_double() }}) as sum_points_baseline,
+            cast(null as integer) as count_meaningful_events_30d,
+            cast(null as integer) as count_active_days_28d,
+            cast(null as date) as last_active_date
+        where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -120,12 +120,12 @@ final as (
         end as values_start_date,
         {%- for column in account_metric_window_columns() %}
             {%- if column.stored.startswith('sum_points') %}
-        case
-            when has_seed then cast({{ round_to(column.stored ~ ' * 1000000') }} as {{ dbt.type_bigint() }})
-            else 0
-        end as seed_{{ column.name }},
+                case
+                    when has_seed then cast({{ round_to(column.stored ~ ' * 1000000') }} as {{ dbt.type_bigint() }})
+                    else 0
+                end as seed_{{ column.name }},
             {%- else %}
-        case when has_seed then cast({{ column.stored }} as {{ dbt.type_bigint() }}) else 0 end as seed_{{ column.name }},
+                case when has_seed then cast({{ column.stored }} as {{ dbt.type_bigint() }}) else 0 end as seed_{{ column.name }},
             {%- endif %}
         {%- endfor %}
         -- the account's last active day up to the day before the chain (none without a seed)
