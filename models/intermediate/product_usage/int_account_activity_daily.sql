@@ -4,15 +4,16 @@
 -- frequency_window_days and the last active day, as that day saw them, from the user-level
 -- int_user_account_days. Active users in a window are a running sum of +1/-1 changes (a
 -- user's coverage starts, ends), from the user days (int_account_metric_user_days). The
--- additive windows (points, meaningful events, active days) are a running sum too: the seed
--- of int_account_metric_windows (the kept row of the day before the first rebuilt day, or
--- zero), plus each day's value on the days it enters a window, minus it on the day it leaves
--- (account_metric_window_changes); only those days' values are read (the user days, the early
--- points before them). Carries config_hash and source_received_at on.
+-- additive windows (points, meaningful events, active days: account_metric_window_columns())
+-- and the last active day: for an account with a seed (int_account_metric_windows: the kept
+-- row of the day before its first rebuilt day), the seed plus each day's value on the day it
+-- enters a window, minus it on the day it leaves, reading only those days
+-- (account_metric_windows_chained); for the others (every account of a full build), running
+-- totals over every day of the windows (account_metric_windows_gridded). Carries config_hash
+-- and source_received_at on.
 {{ config(materialized='ephemeral') }}
 {%- set short_w = var('window_short_days') %}
 {%- set long_w = var('window_long_days') %}
-{%- set window_columns = account_metric_window_columns() %}
 with
 
 rebuilt_days as (
