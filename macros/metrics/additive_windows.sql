@@ -48,12 +48,13 @@
     {#- True when the day date_expr (of an account of `windows`, int_account_metric_windows) has a
         value that enters or leaves one of the additive windows on a day from the account's
         chain_start_date to D: the only days the activity part needs. Without a seed every day
-        from the window start qualifies (offset 0). -#}
+        from the window start qualifies (said first, so the offsets are not evaluated). -#}
     (
         {{ date_expr }} >= {{ windows }}.values_start_date
         and (
+            not {{ windows }}.has_seed
         {%- for offset in account_metric_window_offsets() %}
-            {{ 'or ' if not loop.first }}(
+            or (
                 {{ date_expr }} >= {{ date_add_days(windows ~ '.chain_start_date', -offset) }}
                 and {{ date_expr }} <= {{ date_add_days(as_of_date(), -offset) }}
             )
