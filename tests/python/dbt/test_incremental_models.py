@@ -730,3 +730,57 @@ def test_a_new_day_reads_the_look_back_of_the_baseline_spread_and_persistence(
     assert only_new_day >= 5 and scaled > 0 and long_runs > 0, (only_new_day, scaled, long_runs)
     assert differences(advanced, refreshed, "intermediate.int_account_health_component_scores")[:2] == (0, 0)
     assert mismatched_relations(advanced, refreshed) == {}
+
+
+def start_later_with_an_event_before_the_start(db: Path) -> dict[str, object]:
+    """Edit in place so that an account is rebuilt from a day whose day before is no longer a
+    customer day: a current customer's contract start moves to D-40 (its earlier stored days stop
+    being customer days) and two meaningful events of one of its users are loaded now, dated D-45
+    (before the new start: in the windows of the days from D-40, on no customer day) and D-38.
+    Returns the account and how many stored rows it had before the new start."""
+    start, before_start, after_start = (AS_OF - dt.timedelta(days=n) for n in (40, 45, 38))
+    with duckdb.connect(str(db)) as con:
+        account, user = con.execute(f"""
+            select accounts.account_id, min(tracks.user_id)
+            from crm.accounts as accounts
+            inner join segment.tracks as tracks on tracks.context_group_id = accounts.account_id
+            where accounts.churned_at is null and accounts.contract_start_date < date '{AS_OF}' - 250
+                and tracks.user_id is not null
+            group by accounts.account_id order by accounts.account_id limit 1
+        """).fetchone()
+        kept_before = con.execute("""
+            select count(*) from intermediate.int_account_daily_metrics where account_id = ? and as_of_date < ?
+        """, [account, start]).fetchone()[0]
+        con.execute("update crm.accounts set contract_start_date = ? where account_id = ?", [start, account])
+        for n, day in enumerate((before_start, after_start)):
+            con.execute(f"""
+                insert into segment.tracks values
+                ('gap-{n}', null, ?, 'report_created', 'Report Created', timestamp '{day} 10:00:00',
+                 timestamp '{AS_OF} 13:00:00', ?)
+            """, [user, account])
+    return {"account": account, "kept_before": kept_before, "start": start}
+
+
+def test_a_rebuild_after_a_customer_day_gap_starts_without_a_seed(loaded_day_by_day: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    """The account's first rebuilt day (the new contract start, D-40) has no kept row the day
+    before: the pre-hook deleted D-41 and earlier (no longer customer days) before the select, so
+    its windows are read whole (int_account_metric_windows: no seed), and they hold the event of
+    D-45. The kept row of D-41, had it seeded the chain, lacks that event. Equal to a full refresh."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed, edited = build_edited_and_refreshed(incremental, tmp_path, start_later_with_an_event_before_the_start)
+    assert edited["kept_before"] > 0
+    assert mismatched_relations(changed, refreshed) == {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as before (read_only)")
+        con.execute(f"attach '{changed}' as after (read_only)")
+        moved = con.execute("""
+            select count(*) from (
+                select as_of_date, count_meaningful_events_30d, sum_points_baseline from after.intermediate.int_account_daily_metrics
+                where account_id = ? and as_of_date = ?
+                except all
+                select as_of_date, count_meaningful_events_30d, sum_points_baseline from before.intermediate.int_account_daily_metrics
+                where account_id = ? and as_of_date = ?
+            )
+        """, [edited["account"], edited["start"], edited["account"], edited["start"]]).fetchone()[0]
+    assert moved == 1, "the event before the new start is not in the first rebuilt day's windows"
