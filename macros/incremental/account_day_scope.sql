@@ -166,14 +166,15 @@
 {% macro account_day_delete_sql(state, date_column) %}
     {#- A pre-hook: delete the rows an incremental run rebuilds (nothing on a full build). On an
         incremental run it first stores the change list in account_day_changes_table(), which
-        the model's account_day_events_sql() reads: one computation per run. -#}
+        the model's account_day_events_sql() reads: one computation per run, or none when this
+        invocation saved a usable list already (account_day_changes_for(), saved_day_changes.sql). -#}
     {%- if is_incremental() -%}
         {%- if state.full -%}
             delete from {{ this }}
         {%- else -%}
             drop table if exists {{ account_day_changes_table() }};
             create temporary table {{ account_day_changes_table() }} as
-            {{ account_day_changes_sql(state) }};
+            {{ account_day_changes_for(state) }};
             delete from {{ this }} as kept_rows
             using {{ account_day_changes_table() }} as changes
             where changes.account_id = kept_rows.account_id and kept_rows.{{ date_column }} >= changes.from_date

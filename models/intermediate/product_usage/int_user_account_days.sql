@@ -5,13 +5,14 @@
 -- from the first one that can have changed and keeps the earlier ones.
 {#- the pre-hook rebuilds the same state as the model below: a hook cannot read the model's variables.
     After the delete it logs this run's change list for int_user_last_active_days
-    (user_day_change_log_sql(), macros/incremental/user_last_active_state.sql) -#}
+    (user_day_change_log_sql(), macros/incremental/user_last_active_state.sql) and saves it for
+    the run's other readers (account_day_save_changes_sql(), macros/incremental/saved_day_changes.sql) -#}
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{%- set state = account_day_state(catalog_config_hash_sql(ref('event_catalog')), {'tracks': ref('stg_segment__tracks'), 'groups': ref('stg_segment__groups'), 'events': ref('int_events_attributed')}) -%}
-        {{ account_day_delete_sql(state, 'activity_date') }}{{ user_day_change_log_sql(state) }}"
+        {{ account_day_delete_sql(state, 'activity_date') }}{{ user_day_change_log_sql(state) }}{{ account_day_save_changes_sql(state) }}"
 ) }}
 {%- set inputs = {
     'tracks': ref('stg_segment__tracks'),

@@ -35,7 +35,7 @@ history_days as (
 
         select min(from_date) as from_date
         from (
-            select from_date from ({{ account_day_changes_sql(state) }}) as changes
+            select from_date from ({{ account_day_changes_for(state) }}) as changes
             union all
             select history_days.activity_date
             from history_days

@@ -784,3 +784,62 @@ def test_a_rebuild_after_a_customer_day_gap_starts_without_a_seed(loaded_day_by_
             )
         """, [edited["account"], edited["start"], edited["account"], edited["start"]]).fetchone()[0]
     assert moved == 1, "the event before the new start is not in the first rebuilt day's windows"
+
+
+def test_a_reader_older_than_the_saved_change_list_computes_its_own(loaded_day_by_day: tuple[Path, Path],
+                                                                     tmp_path: Path) -> None:
+    """int_user_account_days saves its change list for the run's other readers
+    (macros/incremental/saved_day_changes.sql). Here two loads, a feature event dated 40 days back
+    and an event loaded five days later, are read by int_user_account_days alone (a --select of
+    one model), so that its next cutoff is past the feature event: in the next run
+    int_user_feature_days and product_activity_daily, last built before those loads, must not
+    use the list saved from that later cutoff, which misses the feature event's day (the mart
+    always runs after the owner; int_user_feature_days reads the list only if it starts after it)."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, changed)
+    used_day = AS_OF - dt.timedelta(days=40)
+    with duckdb.connect(str(changed)) as con:
+        latest = con.execute("select max(received_at) from segment.tracks").fetchone()[0]
+        # a feature event of a user with no feature day on used_day, loaded an hour after the latest load
+        feature_event = con.execute(f"""
+            select tracks.id, tracks.user_id, tracks.event from segment.tracks as tracks
+            inner join intermediate.int_event_catalog as catalog on tracks.event = catalog.event_name
+            where catalog.feature is not null and tracks.user_id is not null and tracks.context_group_id is not null
+              and tracks.user_id not in (select user_id from intermediate.int_user_feature_days
+                                         where used_date = date '{used_day.isoformat()}' and user_id is not null)
+            order by tracks.id limit 1
+        """).fetchone()
+        assert feature_event is not None
+        con.execute(f"""
+            insert into segment.tracks
+            select 'older-' || id, anonymous_id, user_id, event, event_text, timestamp '{used_day.isoformat()} 12:00:00',
+                   timestamp '{latest}' + interval 1 hour, context_group_id
+            from segment.tracks where id = '{feature_event[0]}' and event = '{feature_event[2]}'
+            limit 1
+        """)
+        # and an event loaded past the look-back: the next cutoff of what reads it is beyond the first one
+        con.execute(f"""
+            insert into segment.tracks
+            select 'later-' || id, anonymous_id, user_id, event, event_text, timestamp '{AS_OF.isoformat()} 10:00:00',
+                   timestamp '{latest}' + interval 5 day, context_group_id
+            from segment.tracks where user_id is not null and user_id <> '{feature_event[1]}'
+              and context_group_id is not null
+            order by id limit 1
+        """)
+    # int_user_account_days alone reads both; then the whole run
+    build(changed, AS_OF, tmp_path / "target", "--select", "int_events_attributed", "int_user_account_days")
+    build(changed, AS_OF, tmp_path / "target")
+    with duckdb.connect(str(changed), read_only=True) as con:
+        saved_cutoff = con.execute(
+            "select cutoff from intermediate.account_day_changes_saved where account_id is null").fetchone()[0]
+    assert saved_cutoff > latest + dt.timedelta(hours=1)
+    shutil.copyfile(changed, refreshed)
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    with duckdb.connect(str(refreshed), read_only=True) as con:
+        feature_days = con.execute(f"""
+            select count(*) from intermediate.int_user_feature_days
+            where user_id = '{feature_event[1]}' and used_date = date '{used_day.isoformat()}'
+        """).fetchone()[0]
+    assert feature_days >= 1
+    assert mismatched_relations(changed, refreshed) == {}
