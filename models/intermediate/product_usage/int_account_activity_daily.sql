@@ -3,17 +3,17 @@
 -- 1d/30d/prior 30d/60d and the recent days against their baseline, active days in the last
 -- frequency_window_days and the last active day, as that day saw them, from the user-level
 -- int_user_account_days. Active users in a window are a running sum of +1/-1 changes (a
--- user's coverage starts, ends), from the user days (int_account_metric_user_days). The
--- additive windows (points, meaningful events, active days: account_metric_window_columns())
--- and the last active day: for an account with a seed (int_account_metric_windows: the kept
--- row of the day before its first rebuilt day), the seed plus each day's value on the day it
--- enters a window, minus it on the day it leaves, reading only those days
--- (account_metric_windows_chained); for the others (every account of a full build), running
--- totals over every day of the windows (account_metric_windows_gridded). Carries config_hash
--- and source_received_at on.
+-- user's coverage starts, ends); a window of points or events is the running total minus the
+-- one n days back. Each reads only as far back as it reaches: the user days
+-- (int_account_metric_user_days) account_metrics_user_reach_days(), the points before them per
+-- account (int_account_metric_early_points). Carries config_hash and source_received_at on.
 {{ config(materialized='ephemeral') }}
 {%- set short_w = var('window_short_days') %}
 {%- set long_w = var('window_long_days') %}
+{%- set freq_w = var('frequency_window_days') %}
+{%- set lookback = var('champion_lookback_days') %}
+{%- set recent_w = var('baseline_recent_days') %}
+{%- set baseline_w = var('baseline_days') %}
 with
 
 rebuilt_days as (
@@ -22,20 +22,31 @@ rebuilt_days as (
 
 ),
 
--- per rebuilt account, its windows' start and seed
+-- per rebuilt account, the start of the windows its first rebuilt day looks back on
 rebuilt_accounts as (
 
     select * from {{ ref('int_account_metric_windows') }}
 
 ),
 
+-- product usage in the windows the rebuilt days look back on
 user_days as (
 
     select * from {{ ref('int_account_metric_user_days') }}
 
 ),
 
--- the account's active users, events, meaningful events and points per day
+-- the account's last meaningful day before the window (all-time last active day so far)
+prior_active_accounts as (
+
+    select
+        account_id,
+        max(activity_date) as activity_date
+    from {{ ref('int_account_metric_prior_active_users') }}
+    group by account_id
+
+),
+
 account_days as (
 
     select
@@ -49,32 +60,15 @@ account_days as (
     from user_days
     group by account_id, activity_date
 
-),
-
--- the values of the days that enter or leave an additive window on a day the chain counts
--- (is_account_metric_window_day; without a seed, every day of the windows)
-day_values as (
-
-    select
-        account_days.account_id,
-        account_days.activity_date,
-        account_days.count_meaningful_events,
-        account_days.sum_micro_points,
-        case when account_days.count_active_users > 0 then 1 else 0 end as is_active_day
-    from account_days
-    inner join rebuilt_accounts
-        on
-            account_days.account_id = rebuilt_accounts.account_id
-            and {{ is_account_metric_window_day('account_days.activity_date', 'rebuilt_accounts') }}
-
     -- the days before the user days, which only the points windows reach
     union all
     select
         account_id,
         activity_date,
         0,
-        sum_micro_points,
-        0
+        0,
+        0,
+        sum_micro_points
     from {{ ref('int_account_metric_early_points') }}
 
 ),
@@ -103,53 +97,123 @@ active_user_sequence as (
 ),
 
 -- distinct active users in the trailing windows, as changes per day
-user_deltas as (
+short_window_deltas as (
 
-    select
-        account_id,
-        delta_date,
-        delta as d_users_short,
-        0 as d_users_long
-    from ({{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', short_w) }})
-        as short_window_deltas
-    union all
-    select
-        account_id,
-        delta_date,
-        0,
-        delta
-    from ({{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', long_w) }})
-        as long_window_deltas
+    {{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', short_w) }}
 
 ),
 
--- the account's last meaningful day before the user days (int_account_metric_prior_active_users)
-prior_active_accounts as (
+long_window_deltas as (
 
-    select
-        account_id,
-        max(activity_date) as activity_date
-    from {{ ref('int_account_metric_prior_active_users') }}
-    group by account_id
+    {{ coverage_deltas_from_sequence('active_user_sequence', 'account_id', 'activity_date', long_w) }}
 
 ),
 
--- the windows on each day: from the seed and the changes since, or over every day of the windows
--- (no kept rows, as in a full build or on Spark's whole tables: no seed, so only the latter)
+-- every day from each rebuilt account's window start to D, so window frames count days
+calendar as (
+
+    {{ dbt.date_spine(
+        datepart='day',
+        start_date=date_add_days(series_start_date(), 1 - account_metrics_reach_days()),
+        end_date=date_add_days(as_of_date(), 1)
+    ) }}
+
+),
+
+grid as (
+
+    select
+        rebuilt_accounts.account_id,
+        cast(calendar.date_day as date) as grid_date,
+        rebuilt_accounts.window_start_date
+    from rebuilt_accounts
+    inner join calendar
+        on cast(calendar.date_day as date) >= rebuilt_accounts.window_start_date
+
+),
+
+grid_values as (
+
+    select
+        grid.account_id,
+        grid.grid_date,
+        coalesce(account_days.count_active_users, 0) as count_active_users,
+        coalesce(account_days.count_events, 0) as count_events,
+        coalesce(account_days.count_meaningful_events, 0) as count_meaningful_events,
+        coalesce(account_days.sum_micro_points, 0) as sum_micro_points,
+        case when account_days.count_active_users > 0 then 1 else 0 end as is_active_day,
+        case
+            when account_days.count_active_users > 0 then grid.grid_date
+            when grid.grid_date = grid.window_start_date then prior_active_accounts.activity_date
+        end as active_date,
+        coalesce(short_window_deltas.delta, 0) as d_users_short,
+        coalesce(long_window_deltas.delta, 0) as d_users_long
+    from grid
+    left join account_days
+        on grid.account_id = account_days.account_id and grid.grid_date = account_days.activity_date
+    left join short_window_deltas
+        on grid.account_id = short_window_deltas.account_id and grid.grid_date = short_window_deltas.delta_date
+    left join long_window_deltas
+        on grid.account_id = long_window_deltas.account_id and grid.grid_date = long_window_deltas.delta_date
+    left join prior_active_accounts
+        on grid.account_id = prior_active_accounts.account_id
+
+),
+
+-- running totals per account over the grid; a window of n days is the running total minus
+-- the one n rows (days) earlier, so every window shares one ordering
+cumulative as (
+
+    select
+        account_id,
+        grid_date,
+        count_active_users,
+        count_events,
+        count_meaningful_events,
+        sum_micro_points,
+        sum(d_users_short) over all_days as active_users_7d,
+        sum(d_users_long) over all_days as active_users_30d,
+        max(active_date) over all_days as last_active_date,
+        sum(sum_micro_points) over all_days as cumulative_micro_points,
+        sum(count_meaningful_events) over all_days as cumulative_meaningful_events,
+        sum(is_active_day) over all_days as cumulative_active_days
+    from grid_values
+    window all_days as (
+        partition by account_id order by grid_date rows between unbounded preceding and current row
+    )
+
+),
+
 running as (
 
-    {#- (unit tests have no graph of nodes: they give int_account_metric_windows, seeds included) #}
-    {%- if graph.get('nodes') is none or incremental_relation_of('int_account_daily_metrics') is not none %}
-        select * from (
-            {{ account_metric_windows_chained(
-                'day_values', 'user_deltas', 'rebuilt_accounts', 'rebuilt_days', 'prior_active_accounts'
-            ) }}
-        ) as chained
-        union all
-    {%- endif %}
-    select * from (
-        {{ account_metric_windows_gridded('day_values', 'user_deltas', 'rebuilt_accounts', 'prior_active_accounts') }}
-    ) as gridded
+    select
+        account_id,
+        grid_date as as_of_date,
+        count_active_users,
+        count_events,
+        count_meaningful_events,
+        sum_micro_points,
+        active_users_7d,
+        active_users_30d,
+        last_active_date,
+        cumulative_micro_points
+        - coalesce(lag(cumulative_micro_points, {{ long_w }}) over grid_days, 0) as sum_micro_points_30d,
+        coalesce(lag(cumulative_micro_points, {{ long_w }}) over grid_days, 0)
+        - coalesce(lag(cumulative_micro_points, {{ 2 * long_w }}) over grid_days, 0) as sum_micro_points_prior_30d,
+        cumulative_micro_points
+        - coalesce(lag(cumulative_micro_points, {{ lookback }}) over grid_days, 0) as sum_micro_points_60d,
+        -- the account's own baseline: the recent days against the baseline_days before them
+        cumulative_micro_points
+        - coalesce(lag(cumulative_micro_points, {{ recent_w }}) over grid_days, 0) as sum_micro_points_recent,
+        coalesce(lag(cumulative_micro_points, {{ recent_w }}) over grid_days, 0)
+        - coalesce(lag(cumulative_micro_points, {{ recent_w + baseline_w }}) over grid_days, 0)
+            as sum_micro_points_baseline,
+        cumulative_meaningful_events
+        - coalesce(lag(cumulative_meaningful_events, {{ long_w }}) over grid_days, 0) as count_meaningful_events_30d,
+        cumulative_active_days
+        - coalesce(lag(cumulative_active_days, {{ freq_w }}) over grid_days, 0) as count_active_days_28d
+    from cumulative
+    window grid_days as (partition by account_id order by grid_date)
 
 ),
 
@@ -158,19 +222,19 @@ final as (
     select
         rebuilt_days.account_id,
         rebuilt_days.as_of_date,
-        cast(coalesce(account_days.count_active_users, 0) as integer) as active_users_1d,
+        cast(running.count_active_users as integer) as active_users_1d,
         cast(running.active_users_7d as integer) as active_users_7d,
         cast(running.active_users_30d as integer) as active_users_30d,
-        cast(coalesce(account_days.count_events, 0) as integer) as count_events_1d,
-        cast(coalesce(account_days.count_meaningful_events, 0) as integer) as count_meaningful_events_1d,
-        cast(coalesce(account_days.sum_micro_points, 0) as {{ type_double() }}) / 1000000 as sum_points_1d,
-        cast(running.meaningful_events_30d as integer) as count_meaningful_events_30d,
-        cast(running.micro_points_30d as {{ type_double() }}) / 1000000 as sum_points_30d,
-        cast(running.micro_points_prior_30d as {{ type_double() }}) / 1000000 as sum_points_prior_30d,
-        cast(running.micro_points_60d as {{ type_double() }}) / 1000000 as sum_points_60d,
-        cast(running.micro_points_recent as {{ type_double() }}) / 1000000 as sum_points_recent,
-        cast(running.micro_points_baseline as {{ type_double() }}) / 1000000 as sum_points_baseline,
-        cast(running.active_days_28d as integer) as count_active_days_28d,
+        cast(running.count_events as integer) as count_events_1d,
+        cast(running.count_meaningful_events as integer) as count_meaningful_events_1d,
+        cast(running.sum_micro_points as {{ type_double() }}) / 1000000 as sum_points_1d,
+        cast(running.count_meaningful_events_30d as integer) as count_meaningful_events_30d,
+        cast(coalesce(running.sum_micro_points_30d, 0) as {{ type_double() }}) / 1000000 as sum_points_30d,
+        cast(coalesce(running.sum_micro_points_prior_30d, 0) as {{ type_double() }}) / 1000000 as sum_points_prior_30d,
+        cast(coalesce(running.sum_micro_points_60d, 0) as {{ type_double() }}) / 1000000 as sum_points_60d,
+        cast(coalesce(running.sum_micro_points_recent, 0) as {{ type_double() }}) / 1000000 as sum_points_recent,
+        cast(coalesce(running.sum_micro_points_baseline, 0) as {{ type_double() }}) / 1000000 as sum_points_baseline,
+        cast(running.count_active_days_28d as integer) as count_active_days_28d,
         running.last_active_date,
         {{ days_between('running.last_active_date', 'rebuilt_days.as_of_date') }} as days_since_last_active,
         rebuilt_days.config_hash,
@@ -180,10 +244,6 @@ final as (
         on
             rebuilt_days.account_id = running.account_id
             and rebuilt_days.as_of_date = running.as_of_date
-    left join account_days
-        on
-            rebuilt_days.account_id = account_days.account_id
-            and rebuilt_days.as_of_date = account_days.activity_date
 
 )
 
