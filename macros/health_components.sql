@@ -62,6 +62,6 @@
         'count_active_days_28d', 'count_features_used_30d', 'count_milestones_completed', 'last_active_date',
         'days_since_last_active', 'licensed_seats', 'engagement_basis_users', 'feature_adoption_pct', 'activation_pct',
         'active_user_pct', 'active_days_pct', 'tenure_days', 'count_open_urgent_tickets', 'count_bad_csat_90d',
-        'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
+        'count_rated_csat_90d', 'has_tickets', 'latest_nps_score', 'latest_nps_date', 'count_overdue_invoices', 'has_invoices'
     ]) }}
 {% endmacro %}

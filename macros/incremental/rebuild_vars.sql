@@ -41,6 +41,7 @@
         ('persistence_below_ratio_pct', ['score']),
         ('persistence_full_days', ['score']),
         ('persistence_zero_days', ['score']),
+        ('support_csat_min_rated', ['score']),
     ] -%}
     {%- if table is none -%}
         {{ return(all_vars) }}

@@ -7,15 +7,17 @@
 
 {% macro ticket_count_changes(tickets) %}
     {#- From the CTE or relation `tickets` (stg_support__tickets): account_id, delta_date,
-        open_urgent_tickets (high and urgent tickets open at the end of the day) and
-        bad_csat (tickets rated bad, counted for bad_csat_window_days from when they were
-        solved). -#}
+        open_urgent_tickets (high and urgent tickets open at the end of the day), bad_csat
+        (tickets rated bad, counted for bad_csat_window_days from when they were solved) and
+        rated_csat (tickets rated good or bad, counted the same way: the denominator of the
+        bad-rating share). -#}
     -- high and urgent tickets open at the end of the day
     select
         account_id,
         cast(created_at as date) as delta_date,
         1 as open_urgent_tickets,
-        0 as bad_csat
+        0 as bad_csat,
+        0 as rated_csat
     from {{ tickets }}
     where is_high_priority and created_at is not null
     union all
@@ -23,27 +25,31 @@
         account_id,
         cast(solved_at as date),
         -1,
+        0,
         0
     from {{ tickets }}
     where is_high_priority and created_at is not null and solved_at is not null
 
-    -- tickets rated bad, counted for bad_csat_window_days from when they were solved
+    -- tickets rated (good or bad; bad ones also as bad), counted for bad_csat_window_days from
+    -- when they were solved
     union all
     select
         account_id,
         cast(solved_at as date),
         0,
+        case when satisfaction = 'bad' then 1 else 0 end,
         1
     from {{ tickets }}
-    where satisfaction = 'bad' and solved_at is not null
+    where satisfaction in ('good', 'bad') and solved_at is not null
     union all
     select
         account_id,
         {{ date_add_days('cast(solved_at as date)', var('bad_csat_window_days')) }},
         0,
+        case when satisfaction = 'bad' then -1 else 0 end,
         -1
     from {{ tickets }}
-    where satisfaction = 'bad' and solved_at is not null
+    where satisfaction in ('good', 'bad') and solved_at is not null
 {%- endmacro %}
 
 {% macro overdue_invoice_changes(invoices) %}

@@ -44,7 +44,7 @@ DATE_PARTITIONED = ("intermediate.int_account_arr_daily", "intermediate.int_acco
                     "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
                     "intermediate.int_account_health_bands")
 ONLY_ROWS_WHERE = {"intermediate.int_account_service_count_changes":
-                   "open_urgent_tickets <> 0 or bad_csat <> 0 or overdue_invoices <> 0"}
+                   "open_urgent_tickets <> 0 or bad_csat <> 0 or rated_csat <> 0 or overdue_invoices <> 0"}
 # hashes of engine-formatted text (what a row was computed from) and the run that saw a change:
 # not what a row says
 FINGERPRINTS = frozenset({"state_fingerprint", "source_fingerprint", "changed_at"})

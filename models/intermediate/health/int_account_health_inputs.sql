@@ -78,6 +78,7 @@ inputs as (
         -- support, sentiment, billing
         metrics.count_open_urgent_tickets,
         metrics.count_bad_csat_90d,
+        metrics.count_rated_csat_90d,
         coalesce(accounts.first_ticket_date <= metrics.as_of_date, false) as has_tickets,
         nps.latest_nps_score,
         nps.latest_nps_date,

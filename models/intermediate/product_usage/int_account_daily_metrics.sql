@@ -86,6 +86,7 @@ final as (
         activity.days_since_last_active,
         support_days.count_open_urgent_tickets,
         support_days.count_bad_csat_90d,
+        support_days.count_rated_csat_90d,
         billing_days.count_overdue_invoices,
 
         -- what the row was computed from, so an incremental run knows what to rebuild

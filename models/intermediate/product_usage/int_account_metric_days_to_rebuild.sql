@@ -102,6 +102,7 @@ config_hash as (
             and (
                 kept_counts.count_open_urgent_tickets <> 0
                 or kept_counts.count_bad_csat_90d <> 0
+                or kept_counts.count_rated_csat_90d <> 0
                 or kept_counts.count_overdue_invoices <> 0
             )
 

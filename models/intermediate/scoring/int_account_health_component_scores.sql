@@ -30,6 +30,12 @@
 {%- set trend_zero = var('trend_zero_ratio_pct') %}
 {%- set baseline_zero = var('baseline_zero_ratio_pct') %}
 {%- set recency_zero = var('recency_zero_days') %}
+{%- set csat_min_rated = var('support_csat_min_rated') %}
+{%- if csat_min_rated is not number or csat_min_rated is boolean or csat_min_rated <= 0 %}
+    {{ exceptions.raise_compiler_error(
+        "support_csat_min_rated is " ~ csat_min_rated ~ ": set it to a number above 0 (default 5; a very large value such as 1000000 counts every bad rating in full)."
+    ) }}
+{%- endif %}
 {%- set input_columns = health_input_columns() %}
 {%- set days_to_rescore = ref('int_account_health_days_to_rescore') %}
 {{- require_kept_columns(['state_fingerprint']) }}
@@ -421,19 +427,26 @@ final as (
         cast(round(cast(
             least(100.0, 100.0 * tenure_days / {{ var('tenure_mature_days') }}) as decimal(38, 10)
         ), 1) as {{ dbl }}) as score_tenure,
-        -- support: 100 less points per open high/urgent ticket and per ticket rated bad in 90 days
+        -- support: 100 less points per open high/urgent ticket and, per ticket rated bad in
+        -- bad_csat_window_days, support_points_per_bad_csat scaled by the bad ratings' share of the
+        -- rated tickets: x min(1, support_csat_min_rated / rated). With at most
+        -- support_csat_min_rated ratings every bad one costs the full points; 2 bad of 20 rated
+        -- (90 % good) cost a quarter of them each (m = 5)
         cast(count_open_urgent_tickets + count_bad_csat_90d as {{ dbl }}) as raw_value_support,
         cast(
-            cast(count_open_urgent_tickets as {{ text }}) || ' open high/urgent, ' || cast(count_bad_csat_90d as {{ text }}) || ' rated bad'
+            cast(count_open_urgent_tickets as {{ text }}) || ' open high/urgent, '
+            || cast(count_bad_csat_90d as {{ text }}) || ' of ' || cast(count_rated_csat_90d as {{ text }}) || ' rated bad'
             as {{ text }}
         ) as value_text_support,
         cast(count_open_urgent_tickets as {{ text }}) as driver_figure_support,
-        cast(count_bad_csat_90d as {{ text }}) as driver_note_support,
+        cast(cast(count_bad_csat_90d as {{ text }}) || ' of ' || cast(count_rated_csat_90d as {{ text }}) as {{ text }})
+            as driver_note_support,
         has_tickets as is_available_support,
         cast(round(cast(case when has_tickets then greatest(
             0.0,
             100.0 - {{ var('support_points_per_open_urgent_ticket') }} * count_open_urgent_tickets
             - {{ var('support_points_per_bad_csat') }} * count_bad_csat_90d
+            * least(1.0, {{ csat_min_rated }} / cast(greatest(count_rated_csat_90d, 1) as {{ dbl }}))
         ) end as decimal(38, 10)), 1) as {{ dbl }}) as score_support,
         -- sentiment: the latest NPS answer (0..10) times 10
         cast(latest_nps_score as {{ dbl }}) as raw_value_sentiment,

@@ -39,12 +39,14 @@ changes as (
         delta_date,
         open_urgent_tickets,
         bad_csat,
+        rated_csat,
         0 as overdue_invoices
     from ({{ ticket_count_changes('tickets') }}) as ticket_changes
     union all
     select
         account_id,
         delta_date,
+        0,
         0,
         0,
         overdue_invoices
@@ -60,11 +62,14 @@ timeline as (
         delta_date,
         cast(sum(open_urgent_tickets) as integer) as open_urgent_tickets,
         cast(sum(bad_csat) as integer) as bad_csat,
+        cast(sum(rated_csat) as integer) as rated_csat,
         cast(sum(overdue_invoices) as integer) as overdue_invoices
     from changes
     where account_id is not null and delta_date is not null and delta_date <= {{ as_of_date() }}
     group by account_id, delta_date
-    having sum(open_urgent_tickets) <> 0 or sum(bad_csat) <> 0 or sum(overdue_invoices) <> 0
+    having
+        sum(open_urgent_tickets) <> 0 or sum(bad_csat) <> 0 or sum(rated_csat) <> 0
+        or sum(overdue_invoices) <> 0
 
 ),
 
@@ -84,6 +89,7 @@ timeline as (
             coalesce(timeline.delta_date, stored.delta_date) as delta_date,
             coalesce(timeline.open_urgent_tickets, 0) as open_urgent_tickets,
             coalesce(timeline.bad_csat, 0) as bad_csat,
+            coalesce(timeline.rated_csat, 0) as rated_csat,
             coalesce(timeline.overdue_invoices, 0) as overdue_invoices
         from timeline
         full outer join stored
@@ -91,6 +97,7 @@ timeline as (
         where
             coalesce(timeline.open_urgent_tickets, 0) <> coalesce(stored.open_urgent_tickets, 0)
             or coalesce(timeline.bad_csat, 0) <> coalesce(stored.bad_csat, 0)
+            or coalesce(timeline.rated_csat, 0) <> coalesce(stored.rated_csat, 0)
             or coalesce(timeline.overdue_invoices, 0) <> coalesce(stored.overdue_invoices, 0)
 
     ),
@@ -110,13 +117,14 @@ final as (
         delta_date,
         open_urgent_tickets,
         bad_csat,
+        rated_csat,
         overdue_invoices,
         {{ run_started_at_sql() }} as changed_at
     from changed
     {%- if is_incremental() %}
         {{- kept_rows_of_rebuilt_dates(
             'stored', 'changed',
-            ['account_id', 'delta_date', 'open_urgent_tickets', 'bad_csat', 'overdue_invoices', 'changed_at'],
+            ['account_id', 'delta_date', 'open_urgent_tickets', 'bad_csat', 'rated_csat', 'overdue_invoices', 'changed_at'],
             ['account_id', 'delta_date'], 'delta_date'
         ) }}
     {%- endif %}

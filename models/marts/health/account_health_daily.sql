@@ -50,6 +50,7 @@ final as (
         scores.tenure_days,
         scores.count_open_urgent_tickets,
         scores.count_bad_csat_90d,
+        scores.count_rated_csat_90d,
         scores.latest_nps_score,
         scores.count_overdue_invoices,
         bands.health_score_avg_7d,

@@ -59,6 +59,12 @@ issue 15's seventh pass: before, fine accounts never filed an urgent ticket, so 
 costs healthy accounts could not be measured. The support escalation story adds its own: one to
 four urgent tickets after onset, each left open or solved after 3-20 days and rated bad.
 
+The support score counts bad ratings as a share of the account's rated tickets (issue 15, seventh
+pass, part 5b): each ticket rated bad in the last 90 days costs 30 support points x min(1, 5 /
+tickets rated good or bad in the same 90 days) (var `support_csat_min_rated`, 5). So an account
+with at most 5 ratings loses the full 30 per bad one, as before; a busy account with 2 bad of 20
+rated loses 15 in all, not 60.
+
 The suite uses the project's own product seeds (event catalog and milestones), but draws per
 account a random subset and mix of the meaningful events, a random share of logins and page
 views, its own size and weekly rhythm: usage shapes the demo never had. A different product's

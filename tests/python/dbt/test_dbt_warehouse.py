@@ -166,6 +166,19 @@ def test_an_impossible_as_of_date_is_one_sentence_not_a_traceback(tmp_path: Path
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("value, shown", [("0", "0"), ("-5", "-5"), ('"five"', "five")])
+def test_a_bad_support_csat_min_rated_is_one_sentence(tmp_path: Path, value: str, shown: str) -> None:
+    """support_csat_min_rated divides the bad ratings' share (issue 15, support rule E): zero, a
+    negative number or text stops the build with the value and the fix, not a division error."""
+    db = copy_warehouse(reference_warehouse(), tmp_path / "csat.duckdb")
+    result = run_dbt(["compile", "--select", "int_account_health_component_scores", "--vars",
+                      f"{{as_of_date: {TEST_AS_OF}, support_csat_min_rated: {value}}}"], db,
+                     target_path=tmp_path / "target")
+    assert result.returncode != 0
+    assert f"support_csat_min_rated is {shown}: set it to a number above 0" in result.stdout, result.stdout[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_the_attention_table_prints_ranked_accounts(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from customer_health import attention as show_attention
 

@@ -297,6 +297,58 @@ def test_old_seats_and_nps_changed_in_place(loaded_day_by_day: tuple[Path, Path]
             assert moved > 0, f"the {kind} edit changed no day of {account}"
 
 
+def rate_an_old_ticket_in_place(db: Path) -> tuple[str, str]:
+    """A help desk's late rating, written in place: a ticket solved weeks ago without a rating is
+    now rated good. It changes no bad rating, only how many tickets were rated in the 90 days after
+    it was solved (count_rated_csat_90d), the denominator of the support score's bad-rating share.
+    The ticket chosen belongs to an account with a bad rating solved within 20 days of it and with
+    the most other ratings around it (so its bad share, and the support score, move). Returns the
+    account and the ticket."""
+    with duckdb.connect(str(db)) as con:
+        account, ticket = con.execute(f"""
+            select unrated.account_id, unrated.ticket_id
+            from support.tickets as unrated
+            inner join support.tickets as bad
+                on unrated.account_id = bad.account_id and bad.satisfaction = 'bad'
+                and unrated.solved_at between bad.solved_at - interval 20 day and bad.solved_at + interval 20 day
+            inner join support.tickets as rated
+                on unrated.account_id = rated.account_id and rated.satisfaction in ('good', 'bad')
+                and rated.solved_at between unrated.solved_at - interval 45 day and unrated.solved_at + interval 45 day
+            where unrated.satisfaction is null and unrated.solved_at is not null
+              and cast(unrated.solved_at as date) between date '{AS_OF}' - 150 and date '{AS_OF}' - 30
+            group by unrated.account_id, unrated.ticket_id
+            order by count(distinct rated.ticket_id) desc, unrated.ticket_id
+            limit 1
+        """).fetchone()
+        updated = con.execute("update support.tickets set satisfaction = 'good' where ticket_id = ?",
+                              [ticket]).fetchone()[0]
+    assert updated == 1
+    return account, ticket
+
+
+def test_a_late_rating_changes_the_rated_count_in_place(loaded_day_by_day: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    """A rating given late to a ticket solved weeks ago, nothing else new: only the rated count of
+    the ticket timeline (int_account_service_count_changes' rated_csat) moves, so the incremental
+    run finds the account's days through that state alone. It must equal a full refresh, and the
+    account's published rated count and support score must really have changed."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed, (account, ticket) = build_edited_and_refreshed(incremental, tmp_path, rate_an_old_ticket_in_place)
+    assert mismatched_relations(changed, refreshed) == {}
+    history = ("select as_of_date, count_rated_csat_90d, count_bad_csat_90d, score_support "
+               "from {}.marts.account_health_daily where account_id = ?")
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as before (read_only)")
+        con.execute(f"attach '{changed}' as after (read_only)")
+        before = {row[0]: row[1:] for row in con.execute(history.format("before"), [account]).fetchall()}
+        after = {row[0]: row[1:] for row in con.execute(history.format("after"), [account]).fetchall()}
+    moved = [day for day in after if after[day] != before.get(day)]
+    assert moved, f"the late rating of {ticket} changed no day of {account}"
+    assert all(after[day][0] == before[day][0] + 1 and after[day][1] == before[day][1] for day in moved), \
+        [(day, before[day], after[day]) for day in moved[:5]]
+    assert any(after[day][2] > before[day][2] for day in moved), "the support score moved on no day"
+
+
 def drop_the_busiest_crm_account(db: Path) -> str:
     """Delete from the CRM the known account with the most events; returns its id."""
     with duckdb.connect(str(db)) as con:

@@ -10,11 +10,13 @@ re-tuned ones (DECISIONLOG "Early warning (issue 15)") 88 %, 68 %, 0.899 (7.9 %,
 pass's (DECISIONLOG "third pass") 92 %, 64 %, 0.905 (7.1 %, 0.2 %), the fifth pass's C6 (spread-scaled
 dip, decline_persistence, green from 80) 96 %, 68 %, 0.910 (6.9 %, 0.0 %). Since the seventh pass every
 account also files background urgent tickets (fine accounts too), and C6 gives 96 %, 68 %, 0.904 (7.95 %,
-0.0 %): the fine-day floor below holds by 0.05 points (DECISIONLOG "seventh pass").
+0.0 %) (DECISIONLOG "seventh pass"). With the support rule E (bad ratings as a share of the rated
+tickets, DECISIONLOG "Part 5b: E in SQL") it gives 96 %, 68 %, 0.905 (7.49 %, 0.0 %), the replay's figures:
+the fine-day ceiling is lowered from 8 % to 7.9 %, which C6 fails (7.95 %) and E meets by 0.4 points.
 
 The floors sit one account (4 points of 25 churners) below C6's figures where those are above the
 issue's targets: 92 % (23 of 25) at 28 days, 64 % (16 of 25) at 42; the AUC floor is the target
-0.90; fine days at most 8 % yellow or red and 1.5 % red, a margin below the targets (10 %, 2 %)."""
+0.90; fine days at most 7.9 % yellow or red and 1.5 % red, a margin below the targets (10 %, 2 %)."""
 from __future__ import annotations
 
 import argparse
@@ -117,10 +119,10 @@ def test_generator_writes_the_demo_schema_and_every_story(small_suite: tuple[Pat
 def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) -> None:
     _db, s = small_suite
     # the issue's targets that hold, with a margin
-    assert s.fine_warned_days <= 0.08, f"fine account-days yellow or red: {s.fine_warned_days:.1%}"
+    assert s.fine_warned_days <= 0.079, f"fine account-days yellow or red: {s.fine_warned_days:.2%}"
     assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
     assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
-    # one account below the current defaults' figures on this small suite (C6: 96 %, 68 %, 0.904; the
+    # one account below the current defaults' figures on this small suite (E: 96 %, 68 %, 0.905; the
     # full suite's figures are in docs/story_suite.md), well above the defaults before issue 15
     # (52 %, 28 %, 0.827) and the issue's targets (85 %, 60 %, 0.90)
     assert s.target_churners == 25
