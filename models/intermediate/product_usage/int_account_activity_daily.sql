@@ -73,26 +73,12 @@ account_days as (
 
 ),
 
--- each active day with the user's previous and next active day in the windows of distinct
--- users (from the longest before the first rebuilt day: later days need no earlier one)
+-- each user's meaningful days from the first rebuilt day on, and the last one before it within
+-- the longest window, with the previous and next one (active_user_sequence_sql(): the days before
+-- that last one change no window of a rebuilt day)
 active_user_sequence as (
 
-    select
-        user_days.account_id,
-        user_days.user_id,
-        user_days.activity_date,
-        lag(user_days.activity_date) over user_days_in_order as previous_date,
-        lead(user_days.activity_date) over user_days_in_order as next_date
-    from user_days
-    inner join rebuilt_accounts
-        on
-            user_days.account_id = rebuilt_accounts.account_id
-            and user_days.activity_date
-            >= {{ date_add_days('rebuilt_accounts.first_rebuilt_date', 1 - [short_w, long_w] | max) }}
-    where user_days.count_meaningful_events > 0
-    window user_days_in_order as (
-        partition by user_days.account_id, user_days.user_id order by user_days.activity_date
-    )
+    {{ active_user_sequence_sql('user_days', 'rebuilt_accounts', since_days=[short_w, long_w] | max) }}
 
 ),
 

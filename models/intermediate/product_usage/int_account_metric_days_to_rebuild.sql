@@ -108,7 +108,11 @@ config_hash as (
 
         {%- if cutoff is not none %}
 
-        -- events loaded, attributed again or counted differently since the last run
+        -- events loaded, attributed again or counted differently since the last run: the list
+        -- int_user_account_days' pre-hook saved in this invocation when its state is not later
+        -- than this one's (the same inputs: a list from an earlier state only names more accounts
+        -- or earlier days, and rebuilding more days gives the same rows), else computed here
+        -- (account_day_changes_for(), macros/incremental/saved_day_changes.sql)
         union all
         select
             changed_events.account_id,
@@ -116,7 +120,7 @@ config_hash as (
         from (
             {%- set change_state = {'cutoff': cutoff, 'previous_as_of': incremental_max_date('as_of_date', stored)} %}
             {%- do change_state.update(inputs) %}
-            {{ account_day_changes_sql(change_state) }}
+            {{ account_day_changes_for(change_state) }}
         ) as changed_events
         {%- endif %}
 

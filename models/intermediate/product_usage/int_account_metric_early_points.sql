@@ -19,7 +19,7 @@ final as (
         user_account_days.account_id,
         user_account_days.activity_date,
         sum(
-            cast({{ round_to('user_account_days.sum_points * 1000000') }} as {{ dbt.type_bigint() }})
+            {{ micro_points('user_account_days.sum_points') }}
         ) as sum_micro_points
     from {{ ref('int_user_account_days') }} as user_account_days
     inner join windows

@@ -22,7 +22,7 @@ final as (
         user_account_days.activity_date,
         user_account_days.count_events,
         user_account_days.count_meaningful_events,
-        cast({{ round_to('user_account_days.sum_points * 1000000') }} as {{ dbt.type_bigint() }}) as sum_micro_points
+        {{ micro_points('user_account_days.sum_points') }} as sum_micro_points
     from {{ ref('int_user_account_days') }} as user_account_days
     inner join windows
         on

@@ -34,34 +34,22 @@ prior_active_users as (
 
 ),
 
--- each active day in the window with the user's next one
+-- each user's meaningful days from the account's first rebuilt day on and the last one before it
+-- (from the user days or, before them, the prior active users), with the next one
+-- (active_user_sequence_sql(), macros/metrics/active_user_sequence.sql)
 active_user_sequence as (
 
-    select
-        account_id,
-        user_id,
-        activity_date,
-        lead(activity_date) over (partition by account_id, user_id order by activity_date) as next_date
-    from user_days
-    where count_meaningful_events > 0
-
-),
-
-first_in_window as (
-
-    select
-        account_id,
-        user_id,
-        min(activity_date) as activity_date
-    from active_user_sequence
-    group by account_id, user_id
+    {{ active_user_sequence_sql('user_days', ref('int_account_metric_windows'), prior_users='prior_active_users') }}
 
 ),
 
 -- spells in which a user has had no meaningful event for quiet_days days: from the
--- quiet_days-th day after an active day until the next active day (exclusive; null: ongoing),
--- the last active day before the window included
-user_quiet_spells as (
+-- quiet_days-th day after an active day until the next active day (exclusive; null: ongoing).
+-- Only the spells still open on the account's first rebuilt day x: a spell that ended by then adds
+-- its points and takes them back (start_date < end_date <= quiet_until_date <= x) on days before
+-- every rebuilt day, so it moves no running total read below; an open one starts from the last
+-- meaningful day before x or a later one, which the sequence holds with the same next day
+quiet_spells as (
 
     select
         account_id,
@@ -69,37 +57,9 @@ user_quiet_spells as (
         {{ date_add_days('activity_date', quiet_days) }} as quiet_from_date,
         next_date as quiet_until_date
     from active_user_sequence
-    where next_date is null or {{ days_between('activity_date', 'next_date') }} > {{ quiet_days }}
-
-    union all
-    select
-        prior_active_users.account_id,
-        prior_active_users.user_id,
-        {{ date_add_days('prior_active_users.activity_date', quiet_days) }},
-        first_in_window.activity_date
-    from prior_active_users
-    left join first_in_window
-        on
-            prior_active_users.account_id = first_in_window.account_id
-            and prior_active_users.user_id = first_in_window.user_id
     where
-        first_in_window.activity_date is null
-        or {{ days_between('prior_active_users.activity_date', 'first_in_window.activity_date') }} > {{ quiet_days }}
-
-),
-
--- only the spells still open on the account's first rebuilt day: a spell that ended by then adds
--- its points and takes them back (start_date < end_date <= quiet_until_date) on days before every
--- rebuilt day, so it moves no running total read below
-spells_reaching_rebuilt_days as (
-
-    select user_quiet_spells.*
-    from user_quiet_spells
-    inner join {{ ref('int_account_metric_windows') }} as rebuilt_accounts
-        on user_quiet_spells.account_id = rebuilt_accounts.account_id
-    where
-        user_quiet_spells.quiet_until_date is null
-        or user_quiet_spells.quiet_until_date > rebuilt_accounts.first_rebuilt_date
+        (next_date is null or {{ days_between('activity_date', 'next_date') }} > {{ quiet_days }})
+        and (next_date is null or next_date > first_rebuilt_date)
 
 ),
 
@@ -121,7 +81,7 @@ silent_points as (
         end as end_date,
         user_days.sum_micro_points
     from user_days
-    inner join spells_reaching_rebuilt_days as quiet_spells
+    inner join quiet_spells
         on
             user_days.account_id = quiet_spells.account_id
             and user_days.user_id = quiet_spells.user_id
