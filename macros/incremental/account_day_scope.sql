@@ -35,8 +35,13 @@
             ~ "dbt build --full-refresh --select " ~ this.identifier
         ) }}
     {%- endif -%}
+    {#- the configuration check counts the kept rows built from another one (the model writes one
+        non-null hash per run, so this is min/max(config_hash) <> current without min/max over every
+        row's string: the comparison runs on DuckDB's compressed dictionary, 0.11 -> 0.05 s at medium) -#}
     {%- set row = run_query(
-        "select max(source_received_at), max(built_as_of_date), min(config_hash), max(config_hash), "
+        "select max(source_received_at), max(built_as_of_date), "
+        ~ "(select count(*) from " ~ this ~ " as kept where kept.config_hash <> (" ~ config_hash_sql ~ ") "
+        ~ "or kept.config_hash is null), "
         ~ "(" ~ config_hash_sql ~ ") from " ~ this
     ).rows[0] -%}
     {%- if row[0] is none or row[1] is none -%}
@@ -44,7 +49,7 @@
     {%- endif -%}
     {%- set previous = row[1] if row[1] is string else row[1].isoformat() -%}
     {%- set moved_back = previous > as_of_date_str() -%}
-    {%- set config_changed = row[2] != row[4] or row[3] != row[4] -%}
+    {%- set config_changed = row[2] > 0 -%}
     {%- if moved_back or config_changed -%}
         {{ return(state) }}
     {%- endif -%}

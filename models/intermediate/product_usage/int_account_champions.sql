@@ -62,10 +62,14 @@ candidates as (
             partition by lookback_users.account_id
             order by lookback_users.sum_points_lookback desc, lookback_users.user_id asc
         ) as points_rank,
-        row_number() over (
-            partition by lookback_users.account_id, coalesce(traits.user_role = 'admin', false)
+        -- the admins ranked up to this user in the same order (a total one: user_id breaks ties),
+        -- so 1 on an admin row makes it the most engaged admin: both candidates from one sort,
+        -- where a second window partitioned by role sorted every lookback user again
+        sum(case when traits.user_role = 'admin' then 1 else 0 end) over (
+            partition by lookback_users.account_id
             order by lookback_users.sum_points_lookback desc, lookback_users.user_id asc
-        ) as role_points_rank
+            rows between unbounded preceding and current row
+        ) as admins_ranked_so_far
     from lookback_users
     left join traits
         on lookback_users.user_id = traits.user_id
@@ -83,7 +87,7 @@ champions as (
         on candidates.account_id = account_last_active.account_id
     where
         candidates.last_active_date is not null
-        and (candidates.points_rank = 1 or (candidates.user_role = 'admin' and candidates.role_points_rank = 1))
+        and (candidates.points_rank = 1 or (candidates.user_role = 'admin' and candidates.admins_ranked_so_far = 1))
 
 ),
 
