@@ -76,3 +76,28 @@
     {%- endif -%}
     {{ return(none) }}
 {% endmacro %}
+
+{% macro events_rebuild_marker() %}
+    {#- The SQL comment line int_events_attributed's compiled query starts with when the run
+        starts over (events_rebuild_reason() is not none), and only then: the pre-hook reads
+        the decision from the compiled query (events_rebuild_hook_sql()). -#}
+    {{ return('-- [starts over: the pre-hook deleted every kept row]') }}
+{% endmacro %}
+
+{% macro events_rebuild_hook_sql(raw_tracks, compiled_sql) %}
+    {#- int_events_attributed's pre-hook: delete every kept row when the run starts over, else a
+        no-op. dbt compiles the model before it renders the hook, and both would ask
+        events_rebuild_reason() of the same state (nothing writes the table or the raw events in
+        between); its counts read the raw ids of every row group with a missing id, so the hook
+        reads the model's decision from its compiled query (`compiled_sql`, the context's
+        `sql`) instead of counting again. Without a compiled query it asks itself. -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- if compiled_sql -%}
+        {%- set starts_over = events_rebuild_marker() in compiled_sql -%}
+    {%- else -%}
+        {%- set starts_over = events_rebuild_reason(raw_tracks) is not none -%}
+    {%- endif -%}
+    {{ return('delete from ' ~ this if starts_over else 'select 1') }}
+{% endmacro %}

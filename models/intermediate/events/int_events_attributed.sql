@@ -11,14 +11,13 @@
 -- event_key (a 64-bit hash, macros/adapters/hash_key.sql); every kept row under a redone key
 -- is redone and ranked by the id itself, so a collision never drops an event. Events of
 -- users whose group calls were loaded since the cutoff are redone where a call moves them.
--- Rows are replaced by event_key (stamped rebuilt_at). The run starts over when the source
--- tables changed (config_hash), the source lost rows, or the engine's hash changed.
+-- Rows are replaced by event_key (stamped rebuilt_at). Starts over on other source tables, lost rows or a new hash.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='event_key',
     on_schema_change='fail',
-    pre_hook="{% if events_rebuild_reason(source('segment', 'tracks')) is not none %}delete from {{ this }}{% else %}select 1{% endif %}"
+    pre_hook="{{ events_rebuild_hook_sql(source('segment', 'tracks'), sql) }}"
 ) }}
 {%- set tracks = ref('stg_segment__tracks') %}
 {%- set groups = ref('stg_segment__groups') %}
@@ -26,6 +25,7 @@
 {%- set rebuild_reason = events_rebuild_reason(source('segment', 'tracks')) %}
 {%- if rebuild_reason is not none %}
     {%- do log(this.identifier ~ " is rebuilt from scratch: " ~ rebuild_reason ~ ".", info=true) %}
+{{ events_rebuild_marker() }}
 {%- endif %}
 {%- set cutoff = none if rebuild_reason is not none else incremental_cutoff('received_at') %}
 with

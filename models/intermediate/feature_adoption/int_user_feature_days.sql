@@ -5,7 +5,10 @@
 -- Incremental like int_user_account_days (see macros/incremental/account_day_scope.sql).
 {#- the pre-hook rebuilds the same state as the model below: a hook cannot read the model's variables.
     After the delete it logs this run's change list for int_account_feature_use
-    (user_day_change_log_sql(), macros/incremental/user_last_active_state.sql) -#}
+    (user_day_change_log_sql(), macros/incremental/user_last_active_state.sql).
+    It runs after int_user_account_days (the ref in `inputs`), whose pre-hook saved this run's
+    account-day change list: the hook reads that list instead of computing it again
+    (account_day_changes_for(), macros/incremental/saved_day_changes.sql) -#}
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
@@ -16,7 +19,8 @@
 {%- set inputs = {
     'tracks': ref('stg_segment__tracks'),
     'groups': ref('stg_segment__groups'),
-    'events': ref('int_events_attributed')
+    'events': ref('int_events_attributed'),
+    'changes_owner': ref('int_user_account_days')
 } %}
 {%- set state = account_day_state(catalog_config_hash_sql(ref('event_catalog')), inputs) %}
 with
