@@ -141,8 +141,8 @@ def machine_description() -> str:
     core = re.search(r"installed:\s*([\d.]+)", dbt_version)
     return (f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, dbt-core {core.group(1) if core else '?'}, "
-            f"dbt threads {os.environ.get('DBT_THREADS', '2')}, DuckDB memory_limit "
-            f"{os.environ.get('DBT_DUCKDB_MEMORY_LIMIT', '6GB')}")
+            f"dbt threads {os.environ.get('DBT_THREADS', '2')}, DuckDB memory_limit "  # default as in profiles.yml
+            f"{os.environ.get('DBT_DUCKDB_MEMORY_LIMIT', '5.8GB')}")
 
 
 def dbt_env(db_path: Path) -> dict[str, str]:
