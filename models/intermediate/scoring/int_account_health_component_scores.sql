@@ -33,7 +33,7 @@
 {%- set csat_min_rated = var('support_csat_min_rated') %}
 {%- if csat_min_rated is not number or csat_min_rated is boolean or csat_min_rated <= 0 %}
     {{ exceptions.raise_compiler_error(
-        "support_csat_min_rated is " ~ csat_min_rated ~ ": set it to a number above 0 (default 5; a very large value such as 1000000 counts every bad rating in full)."
+        "Configuration error: var support_csat_min_rated is " ~ csat_min_rated ~ ": set it to a number above 0 (default 5; a very large value such as 1000000 counts every bad rating in full)."
     ) }}
 {%- endif %}
 {%- set input_columns = health_input_columns() %}
