@@ -141,8 +141,16 @@ def machine_description() -> str:
     core = re.search(r"installed:\s*([\d.]+)", dbt_version)
     return (f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, dbt-core {core.group(1) if core else '?'}, "
-            f"dbt threads {os.environ.get('DBT_THREADS', '2')}, DuckDB memory_limit "  # default as in profiles.yml
-            f"{os.environ.get('DBT_DUCKDB_MEMORY_LIMIT', '5.8GB')}")
+            f"dbt threads {profile_setting('DBT_THREADS')}, DuckDB memory_limit {profile_setting('DBT_DUCKDB_MEMORY_LIMIT')}")
+
+
+def profile_setting(name: str) -> str:
+    """The value dbt uses for a profiles.yml setting read with env_var(name, default): the environment's, else
+    the profile's own default (read from the file, so the figure printed never drifts from the profile)."""
+    if name in os.environ:
+        return os.environ[name]
+    match = re.search(rf"env_var\(\s*'{re.escape(name)}'\s*,\s*'([^']*)'\s*\)", (PROJECT_ROOT / "profiles.yml").read_text())
+    return match.group(1) if match else "unknown"
 
 
 def dbt_env(db_path: Path) -> dict[str, str]:

@@ -192,6 +192,19 @@ def test_memory_targets_of_large_and_xlarge():
             "daily run 33.0 s") in report.targets([xlarge])
 
 
+def test_the_machine_line_reads_the_profiles_defaults_unless_the_environment_sets_them(tmp_path, monkeypatch):
+    (tmp_path / "profiles.yml").write_text(
+        "p:\n  outputs:\n    dev:\n      threads: \"{{ env_var('DBT_THREADS', '3') | int }}\"\n"
+        "      memory_limit: \"{{ env_var( 'DBT_DUCKDB_MEMORY_LIMIT' , '4.5GB' ) }}\"\n")
+    monkeypatch.setattr(measure, "PROJECT_ROOT", tmp_path)
+    monkeypatch.delenv("DBT_THREADS", raising=False)
+    monkeypatch.delenv("DBT_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert (measure.profile_setting("DBT_THREADS"), measure.profile_setting("DBT_DUCKDB_MEMORY_LIMIT")) == ("3", "4.5GB")
+    monkeypatch.setenv("DBT_DUCKDB_MEMORY_LIMIT", "7GB")
+    assert measure.profile_setting("DBT_DUCKDB_MEMORY_LIMIT") == "7GB"
+    assert measure.profile_setting("DBT_NOT_IN_THE_PROFILE") == "unknown"
+
+
 def test_the_document_keeps_other_sizes_and_reads_back(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "DOC", tmp_path / "benchmarks.md")
     old = result("large", full=105.0, incremental=50.0, empty=None)     # written before empty builds were timed
