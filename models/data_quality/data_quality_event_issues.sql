@@ -11,6 +11,11 @@ with
 -- instead of reading every id (10 M events: 0.6 s to 0.06 s)
 raw_tracks as (
 
+    {%- set saved_counts = events_raw_counts_sql(source('segment', 'tracks'), ref('int_events_attributed')) %}
+    {%- if saved_counts is not none %}
+    -- counted by int_events_attributed's start-over check in this run (macros/events/raw_counts.sql)
+    {{ saved_counts }}
+    {%- else %}
     select
         cast(sum(count_rows) as {{ dbt.type_bigint() }}) as count_rows,
         cast(sum(count_missing) as {{ dbt.type_bigint() }}) as count_missing
@@ -32,6 +37,7 @@ raw_tracks as (
         from {{ source('segment', 'tracks') }}
         where id is not null and {{ adapter.quote('timestamp') }} is null
     ) as counts
+    {%- endif %}
 
 ),
 
