@@ -908,19 +908,21 @@ def missing_event_rows(db: Path) -> int:
 def test_data_quality_uses_only_the_raw_counts_saved_by_its_own_run(loaded_day_by_day: tuple[Path, Path],
                                                                     tmp_path: Path) -> None:
     """int_events_attributed's start-over check counts the raw events and its pre-hook saves the
-    counts (macros/events/raw_counts.sql); data_quality_issues uses them only in the same run. Here
-    three rows without an id and two without a timestamp are loaded after the last run: a run of
+    counts (macros/events/raw_counts.sql); data_quality_issues uses them only in the same run. Here,
+    after a whole run of the copied warehouse (the saved row names its raw table, whose catalog is
+    the file's name), three rows without an id and two without a timestamp are loaded: a run of
     data_quality_issues alone must count them itself (the saved counts are the last run's, five
     fewer), and the next whole run must use the counts its own check saved (its compiled query
     says so) and equal a full refresh."""
     incremental, _ = loaded_day_by_day
     changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
     shutil.copyfile(incremental, changed)
+    build(changed, AS_OF, tmp_path / "target")
     before = missing_event_rows(changed)
     with duckdb.connect(str(changed)) as con:
         latest = con.execute("select max(received_at) from segment.tracks").fetchone()[0]
-        saved_before = con.execute("select count_missing from intermediate.events_raw_counts_saved").fetchall()
-        assert saved_before == [(before,)]
+        saved_before = con.execute("select raw_relation, count_missing from intermediate.events_raw_counts_saved").fetchall()
+        assert saved_before == [('"changed"."segment"."tracks"', before)]
         con.execute(f"""
             insert into segment.tracks
             select case when n <= 3 then null else 'no-timestamp-' || n end, anonymous_id, user_id, event, event_text,
