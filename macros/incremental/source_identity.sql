@@ -29,16 +29,25 @@
 
 {% macro events_rebuild_reason(raw_tracks) %}
     {#- For int_events_attributed on an incremental run: why it must be rebuilt from scratch,
-        or none. Reasons: it was built from other source tables (its config_hash); it holds
+        or none (events_rebuild_check()'s reason). -#}
+    {%- set check = events_rebuild_check(raw_tracks) -%}
+    {{ return(none if check is none else check.reason) }}
+{% endmacro %}
+
+{% macro events_rebuild_check(raw_tracks) %}
+    {#- For int_events_attributed on an incremental run (else none): a mapping with `reason`,
+        why it must be rebuilt from scratch (or none), and the raw counts it was decided from,
+        `raw_rows` (every row of `raw_tracks`) and `raw_missing` (the rows without an id or a
+        timestamp). Reasons: it was built from other source tables (its config_hash); it holds
         more events than the source has loadable rows (rows with an id and a timestamp), so
         rows it was built from were deleted or rewritten (kept as they are, they would make
         the duplicate count negative); or the engine now hashes an id to another event_key
         or user_key (a new engine version), so keys kept and keys computed now would not
         match (a regrouped user's kept events would not be found). Read
         before the run changes the table. `raw_tracks`: the model's source() of the raw
-        events; the loadable rows are its row count minus the rows without an id or a
-        timestamp, counted with one `is null` filter each, which the engine answers from
-        each row group's statistics instead of reading every id. -#}
+        events; the rows without an id or a timestamp are counted with one `is null` filter
+        each, which the engine answers from each row group's statistics instead of reading
+        every id. The pre-hook saves the counts for data_quality_issues (events_raw_counts_*). -#}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
@@ -53,28 +62,29 @@
         "select (select built.config_hash from " ~ this ~ " as built limit 1), "
         ~ "cast(" ~ dbt.hash(source_identity_literal()) ~ " as " ~ dbt.type_string() ~ "), "
         ~ "(select count(*) from " ~ this ~ "), "
-        ~ "(select count(*) from " ~ raw_tracks ~ ") "
-        ~ "- (select count(*) from " ~ raw_tracks ~ " where id is null) "
-        ~ "- (select count(*) from " ~ raw_tracks ~ " where id is not null and " ~ adapter.quote('timestamp') ~ " is null), "
+        ~ "(select count(*) from " ~ raw_tracks ~ "), "
+        ~ "(select count(*) from " ~ raw_tracks ~ " where id is null) "
+        ~ "+ (select count(*) from " ~ raw_tracks ~ " where id is not null and " ~ adapter.quote('timestamp') ~ " is null), "
         ~ "(select min(case when built.event_key = " ~ hash_key('built.event_id') ~ " then 1 else 0 end) from "
         ~ "(select kept.event_id, kept.event_key from " ~ this ~ " as kept limit 1) as built), "
         ~ "(select min(case when built.user_key = " ~ hash_key('built.user_id') ~ " then 1 else 0 end) from "
         ~ "(select kept.user_id, kept.user_key from " ~ this ~ " as kept where kept.user_id is not null limit 1) as built)"
     ).rows[0] -%}
+    {%- set counts = {'raw_rows': row[3] | int, 'raw_missing': row[4] | int} -%}
+    {%- set loadable = counts.raw_rows - counts.raw_missing -%}
     {%- if row[0] is not none and row[0] != row[1] -%}
-        {{ return('the source tables changed (now ' ~ source_identity() ~ ')') }}
+        {%- set reason = 'the source tables changed (now ' ~ source_identity() ~ ')' -%}
+    {%- elif row[2] > loadable -%}
+        {%- set reason = 'it holds ' ~ row[2] ~ ' events but the source has only ' ~ loadable
+            ~ ' loadable rows now (rows were deleted or rewritten)' -%}
+    {%- elif row[5] == 0 -%}
+        {%- set reason = "this engine now hashes event ids to other keys (event_key; a new engine version?)" -%}
+    {%- elif row[6] == 0 -%}
+        {%- set reason = "this engine now hashes user ids to other keys (user_key; a new engine version?)" -%}
+    {%- else -%}
+        {%- set reason = none -%}
     {%- endif -%}
-    {%- if row[2] > row[3] -%}
-        {{ return('it holds ' ~ row[2] ~ ' events but the source has only ' ~ row[3]
-            ~ ' loadable rows now (rows were deleted or rewritten)') }}
-    {%- endif -%}
-    {%- if row[4] == 0 -%}
-        {{ return("this engine now hashes event ids to other keys (event_key; a new engine version?)") }}
-    {%- endif -%}
-    {%- if row[5] == 0 -%}
-        {{ return("this engine now hashes user ids to other keys (user_key; a new engine version?)") }}
-    {%- endif -%}
-    {{ return(none) }}
+    {{ return({'reason': reason, 'raw_rows': counts.raw_rows, 'raw_missing': counts.raw_missing}) }}
 {% endmacro %}
 
 {% macro events_rebuild_marker() %}
@@ -90,7 +100,8 @@
         events_rebuild_reason() of the same state (nothing writes the table or the raw events in
         between); its counts read the raw ids of every row group with a missing id, so the hook
         reads the model's decision from its compiled query (`compiled_sql`, the context's
-        `sql`) instead of counting again. Without a compiled query it asks itself. -#}
+        `sql`) instead of counting again. Without a compiled query it asks itself. It also saves
+        the raw counts the compiled query carries (macros/events/raw_counts.sql). -#}
     {%- if not execute or not is_incremental() -%}
         {{ return('select 1') }}
     {%- endif -%}
@@ -99,5 +110,5 @@
     {%- else -%}
         {%- set starts_over = events_rebuild_reason(raw_tracks) is not none -%}
     {%- endif -%}
-    {{ return('delete from ' ~ this if starts_over else 'select 1') }}
+    {{ return(('delete from ' ~ this if starts_over else 'select 1') ~ events_raw_counts_save_sql(raw_tracks, compiled_sql)) }}
 {% endmacro %}

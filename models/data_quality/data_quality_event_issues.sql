@@ -11,27 +11,33 @@ with
 -- instead of reading every id (10 M events: 0.6 s to 0.06 s)
 raw_tracks as (
 
-    select
-        cast(sum(count_rows) as {{ dbt.type_bigint() }}) as count_rows,
-        cast(sum(count_missing) as {{ dbt.type_bigint() }}) as count_missing
-    from (
+    {%- set saved_counts = events_raw_counts_sql(source('segment', 'tracks'), ref('int_events_attributed')) %}
+    {%- if saved_counts is not none %}
+        -- counted by int_events_attributed's start-over check in this run (macros/events/raw_counts.sql)
+        {{ saved_counts }}
+    {%- else %}
         select
-            count(*) as count_rows,
-            0 as count_missing
-        from {{ source('segment', 'tracks') }}
-        union all
-        select
-            0 as count_rows,
-            count(*) as count_missing
-        from {{ source('segment', 'tracks') }}
-        where id is null
-        union all
-        select
-            0 as count_rows,
-            count(*) as count_missing
-        from {{ source('segment', 'tracks') }}
-        where id is not null and {{ adapter.quote('timestamp') }} is null
-    ) as counts
+            cast(sum(count_rows) as {{ dbt.type_bigint() }}) as count_rows,
+            cast(sum(count_missing) as {{ dbt.type_bigint() }}) as count_missing
+        from (
+            select
+                count(*) as count_rows,
+                0 as count_missing
+            from {{ source('segment', 'tracks') }}
+            union all
+            select
+                0 as count_rows,
+                count(*) as count_missing
+            from {{ source('segment', 'tracks') }}
+            where id is null
+            union all
+            select
+                0 as count_rows,
+                count(*) as count_missing
+            from {{ source('segment', 'tracks') }}
+            where id is not null and {{ adapter.quote('timestamp') }} is null
+        ) as counts
+    {%- endif %}
 
 ),
 

@@ -21,13 +21,12 @@
 ) }}
 {%- set tracks = ref('stg_segment__tracks') %}
 {%- set groups = ref('stg_segment__groups') %}
-{#- the raw table only for the rebuild check's row counts (null counts skip row groups by their statistics) -#}
-{%- set rebuild_reason = events_rebuild_reason(source('segment', 'tracks')) %}
-{%- if rebuild_reason is not none %}
-    {%- do log(this.identifier ~ " is rebuilt from scratch: " ~ rebuild_reason ~ ".", info=true) %}
-{{ events_rebuild_marker() }}
+{#- the raw table only for the rebuild check's row counts (saved for data_quality_issues: macros/events/raw_counts.sql) -#}
+{%- set rebuild = events_rebuild_check(source('segment', 'tracks')) %}
+{%- if rebuild is not none %}
+{{ events_rebuild_lines(rebuild) }}
 {%- endif %}
-{%- set cutoff = none if rebuild_reason is not none else incremental_cutoff('received_at') %}
+{%- set cutoff = incremental_cutoff('received_at') if rebuild is none or rebuild.reason is none else none %}
 with
 
 -- the loads to deduplicate: all of them, or on an incremental run those since the cutoff (the

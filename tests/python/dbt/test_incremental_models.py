@@ -895,3 +895,49 @@ def test_a_reader_older_than_the_saved_change_list_computes_its_own(loaded_day_b
         """).fetchone()[0]
     assert feature_days >= 1
     assert mismatched_relations(changed, refreshed) == {}
+
+
+def missing_event_rows(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("""
+            select row_count from data_quality.data_quality_issues
+            where kind = 'missing_id_or_timestamp'
+        """).fetchone()[0]
+
+
+def test_data_quality_uses_only_the_raw_counts_saved_by_its_own_run(loaded_day_by_day: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    """int_events_attributed's start-over check counts the raw events and its pre-hook saves the
+    counts (macros/events/raw_counts.sql); data_quality_issues uses them only in the same run. Here,
+    after a whole run of the copied warehouse (the saved row names its raw table, whose catalog is
+    the file's name), three rows without an id and two without a timestamp are loaded: a run of
+    data_quality_issues alone must count them itself (the saved counts are the last run's, five
+    fewer), and the next whole run must use the counts its own check saved (its compiled query
+    says so) and equal a full refresh."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed = tmp_path / "changed.duckdb", tmp_path / "refreshed.duckdb"
+    shutil.copyfile(incremental, changed)
+    build(changed, AS_OF, tmp_path / "target")
+    before = missing_event_rows(changed)
+    with duckdb.connect(str(changed)) as con:
+        latest = con.execute("select max(received_at) from segment.tracks").fetchone()[0]
+        saved_before = con.execute("select raw_relation, count_missing from intermediate.events_raw_counts_saved").fetchall()
+        assert saved_before == [('"changed"."segment"."tracks"', before)]
+        con.execute(f"""
+            insert into segment.tracks
+            select case when n <= 3 then null else 'no-timestamp-' || n end, anonymous_id, user_id, event, event_text,
+                   case when n <= 3 then timestamp else null end, timestamp '{latest}' + interval 1 hour, context_group_id
+            from (select *, row_number() over (order by id) as n from segment.tracks where id is not null) as numbered
+            where n <= 5
+        """)
+    build(changed, AS_OF, tmp_path / "target", "--select", "data_quality_issues")
+    assert missing_event_rows(changed) == before + 5
+    build(changed, AS_OF, tmp_path / "target")
+    compiled = (tmp_path / "target" / "compiled" / "customer_health" / "models" / "data_quality"
+                / "data_quality_issues.sql").read_text()
+    assert "counted by int_events_attributed's start-over check in this run" in compiled
+    assert missing_event_rows(changed) == before + 5
+    shutil.copyfile(changed, refreshed)
+    build(refreshed, AS_OF, tmp_path / "target", "--full-refresh")
+    assert missing_event_rows(refreshed) == before + 5
+    assert mismatched_relations(changed, refreshed) == {}

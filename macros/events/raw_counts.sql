@@ -1,0 +1,84 @@
+{#-
+    The raw events' counts counted once per run instead of twice. int_events_attributed's
+    start-over check (events_rebuild_check(), macros/incremental/source_identity.sql) counts the
+    raw rows and those without an id or a timestamp on every incremental run; data_quality_issues
+    (data_quality_event_issues) needs the same two counts. The model's compiled query carries
+    them on a comment line (events_rebuild_lines()), its pre-hook saves them in a real table next
+    to it (events_raw_counts_saved) with the run's invocation_id and the raw table's name, and
+    data_quality_event_issues, compiled later in the same run, uses them instead of counting.
+
+    Why that is exact. Both count the same raw table (the row names it) with the same filters;
+    within one invocation dbt never writes a source, and data_quality_issues runs after
+    int_events_attributed (it refs it), so its own count would be the saved one (a loader writing
+    the raw table during the run is the one difference: then the saved counts are those of the
+    state int_events_attributed was built from, which the duplicate count, loadable rows minus
+    kept events, needs). Counts saved by another invocation are never used (a run of
+    data_quality_issues without int_events_attributed, a full build, a compile, Spark, where the
+    model is a table and never checks): those count as before.
+-#}
+
+{% macro events_rebuild_lines(check) %}
+    {#- The comment lines int_events_attributed's compiled query starts with on an incremental
+        run (`check`: events_rebuild_check()): the start-over marker when it starts over (logged),
+        and always the raw counts, which the pre-hook reads (events_raw_counts_save_sql()). -#}
+    {%- set lines = [] -%}
+    {%- if check.reason is not none -%}
+        {%- do log(this.identifier ~ " is rebuilt from scratch: " ~ check.reason ~ ".", info=true) -%}
+        {%- do lines.append(events_rebuild_marker()) -%}
+    {%- endif -%}
+    {%- do lines.append('-- [raw events counted: ' ~ check.raw_rows ~ ' rows, ' ~ check.raw_missing
+        ~ ' without an id or a timestamp]') -%}
+    {{ return(lines | join('\n')) }}
+{%- endmacro %}
+
+{% macro events_raw_counts_saved(events) %}
+    {#- The saved counts' relation: in the schema of int_events_attributed (`events`). -#}
+    {{ return(api.Relation.create(database=events.database, schema=events.schema, identifier='events_raw_counts_saved')) }}
+{%- endmacro %}
+
+{% macro events_raw_counts_save_sql(raw_tracks, compiled_sql) %}
+    {#- Appended to int_events_attributed's pre-hook: when its compiled query (`compiled_sql`)
+        carries the raw counts, replace the saved counts by them, stamped with this invocation
+        and `raw_tracks`' name. Starts with ';' when it writes; '' otherwise. -#}
+    {%- set found = modules.re.search(
+        '^-- \\[raw events counted: ([0-9]+) rows, ([0-9]+) without an id or a timestamp\\]$',
+        compiled_sql or '', modules.re.M) -%}
+    {%- if not found -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set saved = events_raw_counts_saved(this) -%}
+    ;
+    create table if not exists {{ saved }} (
+        invocation_id {{ dbt.type_string() }},
+        raw_relation {{ dbt.type_string() }},
+        count_rows {{ dbt.type_bigint() }},
+        count_missing {{ dbt.type_bigint() }}
+    );
+    delete from {{ saved }};
+    insert into {{ saved }} (invocation_id, raw_relation, count_rows, count_missing)
+    values ('{{ invocation_id }}', '{{ raw_tracks | string | replace("'", "''") }}', {{ found.group(1) }}, {{ found.group(2) }})
+{%- endmacro %}
+
+{% macro events_raw_counts_sql(raw_tracks, events) %}
+    {#- For data_quality_event_issues: a one-row select of count_rows and count_missing saved by
+        this invocation's int_events_attributed (`events`) for `raw_tracks`, or none (count them). -#}
+    {%- if not execute or incremental_materialization() != 'incremental' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set saved = events_raw_counts_saved(events) -%}
+    {%- if adapter.get_columns_in_relation(saved) | length == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rows = run_query(
+        "select count_rows, count_missing from " ~ saved
+        ~ " where invocation_id = '" ~ invocation_id ~ "'"
+        ~ " and raw_relation = '" ~ (raw_tracks | string | replace("'", "''")) ~ "'"
+    ).rows -%}
+    {%- if rows | length != 1 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(
+        "select cast(" ~ rows[0][0] ~ " as " ~ dbt.type_bigint() ~ ") as count_rows, cast("
+        ~ rows[0][1] ~ " as " ~ dbt.type_bigint() ~ ") as count_missing"
+    ) }}
+{%- endmacro %}
