@@ -1,7 +1,8 @@
 """Write a story-suite warehouse: the contract's source tables (columns and types from the
 sources YAML, customer_health.source_schema, as the demo's) plus story_meta.account_stories
-with each account's story, decline onset and churn date. Events follow the product's own seeds (event catalog and
-milestones), with per-account feature mixes and usage shapes unlike the demo's."""
+with each account's story, decline window onset, the first day the decline shows in the data, and churn date.
+Events follow the product's own seeds (event catalog and milestones), with per-account feature mixes and usage
+shapes unlike the demo's."""
 from __future__ import annotations
 
 import csv
@@ -22,7 +23,7 @@ META_TABLE = "story_meta.account_stories"
 META_COLUMNS = [
     ("account_id", "VARCHAR"), ("story", "VARCHAR"), ("is_churn_story", "BOOLEAN"), ("users", "INTEGER"),
     ("events_per_day", "DOUBLE"), ("contract_start_date", "DATE"), ("decline_onset_date", "DATE"),
-    ("churned_at", "DATE"), ("detail", "VARCHAR"),
+    ("first_change_date", "DATE"), ("churned_at", "DATE"), ("detail", "VARCHAR"),
 ]
 LOGIN_EVENTS = ("signed_in", "page_viewed")
 
@@ -136,11 +137,13 @@ def generate(config: SuiteConfig) -> dict[str, int]:
             start = day0 + timedelta(days=acc.start_day)
             churned = day0 + timedelta(days=acc.churn_day) if acc.churn_day is not None else None
             onset = day0 + timedelta(days=acc.onset_day) if acc.onset_day is not None else None
+            first_change = (day0 + timedelta(days=acc.first_change_day) if acc.first_change_day is not None
+                            else None)
             account_rows.append((account_id, f"crm_{account_index + 1}", f"{story.replace('_', ' ').title()} "
                                  f"{account_index + 1}", round(acc.seats * 600.0, 2), acc.seats, "pro", start,
                                  start + timedelta(days=365 * 3), "csm@example.com", "software", "emea", churned))
             meta_rows.append((account_id, story, story in CHURN_STORIES, acc.users, acc.events_per_day, start,
-                              onset, churned, acc.detail))
+                              onset, first_change, churned, acc.detail))
             _service_rows(rng, acc, account_id, user_offset, day0, config.days, ticket_rows, nps_rows, invoice_rows)
             user_offset += acc.users
             account_index += 1

@@ -33,8 +33,12 @@ class Account:
     events_per_day: float
     start_day: int                 # contract start (may be before day 0: an established account)
     churn_day: int | None          # first day no longer a customer (None: never churns)
-    onset_day: int | None          # first day of the decline (churn stories)
+    onset_day: int | None          # first day of the story's decline window (churn stories)
     detail: str = ""
+    # the first day the decline shows in the generated data (churn stories; None: it never does). The window's
+    # first day is not always it: a seat contraction's first user stops at a random day inside the window, an
+    # escalation starts with its first urgent ticket, and an account can draw no leaver at all.
+    first_change_day: int | None = None
     lam: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # users x days
     login_only_from: int | None = None
     stalled_milestones: int | None = None  # stalled onboarding: milestones ever reached
@@ -100,6 +104,12 @@ def _user_shares(rng: np.random.Generator, users: int) -> np.ndarray:
     return shares / shares.sum()
 
 
+def _first_below_one(account: np.ndarray) -> int | None:
+    """The first day an account-level usage multiplier falls below 1 (None: it never does)."""
+    below = np.flatnonzero(account < 1.0)
+    return int(below[0]) if below.size else None
+
+
 def _weekday_factor(days: int, first_weekday: int, weekend: float) -> np.ndarray:
     weekday = (np.arange(days) + first_weekday) % 7
     return np.where(weekday >= 5, weekend, 1.0)
@@ -113,6 +123,7 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
     start_day = -int(rng.integers(60, 900))
     churn_day: int | None = None
     onset_day: int | None = None
+    first_change: int | None = None
     detail = ""
     shares = _user_shares(rng, users)
     join = np.full(users, start_day, dtype=np.int64)
@@ -138,6 +149,7 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
         else:
             account = np.where(x <= 0, 1.0, np.where(x < 0.5, 1.0 - depth / 2, 1.0 - depth))
         account = np.maximum(account, 0.0)
+        first_change = _first_below_one(account)
         detail = f"{shape}, depth {depth:.0%}, onset {weeks} weeks before churn"
     elif story == "champion_leaves":
         weeks = int(rng.integers(4, 11))
@@ -150,6 +162,7 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
         shares = rest
         shares[champion] = champion_share
         per_user[champion, t >= onset_day] = 0.0
+        first_change = onset_day
         others_drift = rng.uniform(0.0, 0.25)
         account = np.where(t >= onset_day, 1.0 - others_drift * np.clip((t - onset_day) / (7 * weeks), 0, 1), 1.0)
         if rng.random() < 0.5:
@@ -160,10 +173,13 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
         weeks = int(rng.integers(4, 13))
         onset_day = churn_day - 7 * weeks
         leaving = rng.uniform(0.4, 0.9)
+        stops = []
         for user in range(users):
             if rng.random() < leaving and not (users == 2 and user == 0):
                 stop = int(rng.integers(onset_day, churn_day))
                 per_user[user, t >= stop] = 0.0
+                stops.append(stop)
+        first_change = min(stops) if stops else None
         detail = f"{leaving:.0%} of users stop from {weeks} weeks before churn"
     elif story == "stalled_onboarding":
         start_day = int(rng.integers(history_start - 40, days - 90))
@@ -173,12 +189,14 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
         join[:] = start_day
         x = np.clip((t - onset_day) / 21.0, 0.0, 1.0)
         account = np.where(t < start_day, 0.0, 1.0 - rng.uniform(0.6, 1.0) * x)
+        first_change = onset_day + 1  # x is 0 on the onset day itself
         acc.stalled_milestones = int(rng.integers(0, 3))
         detail = f"{acc.stalled_milestones} milestones, fades from day {fade_after}"
     elif story == "login_only":
         weeks = int(rng.integers(4, 13))
         onset_day = churn_day - 7 * weeks
         acc.login_only_from = onset_day
+        first_change = onset_day
         account = np.where(t >= onset_day, rng.uniform(0.4, 1.0), 1.0)
         detail = f"only logins and page views from {weeks} weeks before churn"
     elif story == "support_escalation":
@@ -193,11 +211,15 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
             else:
                 solved = min(churn_day - 1, created + int(rng.integers(3, 20)))
                 acc.urgent_tickets.append((created, solved, "bad"))
+        # the escalation begins with its first urgent ticket; usage drifts down by `drop` (0-40 %) over the
+        # whole window, too little on its first days to count as the change
+        first_change = min(created for created, _solved, _csat in acc.urgent_tickets)
         detail = f"{len(acc.urgent_tickets)} urgent tickets from {weeks} weeks before churn, usage -{drop:.0%}"
     elif story == "nps_detractor_quiet":
         weeks = int(rng.integers(4, 11))
         onset_day = churn_day - 7 * weeks
         acc.nps_answers.append((onset_day, int(rng.integers(0, 7))))
+        first_change = onset_day
         quiet_over = rng.uniform(7, 21)
         floor = rng.uniform(0.05, 0.3)
         account = 1.0 - (1.0 - floor) * np.clip((t - onset_day) / quiet_over, 0, 1)
@@ -263,6 +285,7 @@ def build(rng: np.random.Generator, index: int, story: str, position: float, day
     acc.start_day = start_day
     acc.churn_day = churn_day
     acc.onset_day = onset_day
+    acc.first_change_day = first_change
     acc.detail = detail
     acc.user_join_day = np.maximum(join, 0)
     # a few ordinary NPS answers: fine accounts mostly promoters, other churners mixed

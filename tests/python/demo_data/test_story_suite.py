@@ -16,7 +16,11 @@ the fine-day ceiling is lowered from 8 % to 7.9 %, which C6 fails (7.95 %) and E
 
 The floors sit one account (4 points of 25 churners) below C6's figures where those are above the
 issue's targets: 92 % (23 of 25) at 28 days, 64 % (16 of 25) at 42; the AUC floor is the target
-0.90; fine days at most 7.9 % yellow or red and 1.5 % red, a margin below the targets (10 %, 2 %)."""
+0.90; fine days at most 7.9 % yellow or red and 1.5 % red, a margin below the targets (10 %, 2 %).
+Those figures date the decline from the first day of the story's window. Since the eleventh pass the targets
+date it from the first day it shows in the data (first_change_date): 21 of the 25 churners began 6 weeks or
+more before churn, and E warns 100 % of them 28 days ahead, 81 % 42 days ahead, AUC 0.930; the floors sit one
+account below (20 and 16 of 21), and the window's figures keep their floors."""
 from __future__ import annotations
 
 import argparse
@@ -29,7 +33,7 @@ import pytest
 from customer_health.demo_data import warehouse
 from customer_health.story_suite import cli
 from customer_health.story_suite.report import Summary, auc
-from customer_health.story_suite.stories import CHURN_STORIES, FINE_STORIES, background_urgent_tickets
+from customer_health.story_suite.stories import CHURN_STORIES, FINE_STORIES, background_urgent_tickets, build
 
 
 def test_auc_counts_ties_half() -> None:
@@ -75,6 +79,34 @@ def test_background_urgent_tickets_stay_inside_the_contract_and_repeat_by_seed()
     assert all(solved < 30 for _created, solved, _csat in near_end if solved is not None)
 
 
+def _accounts(story: str, count: int = 40) -> list:
+    return [build(np.random.default_rng(seed), seed, story, (seed % 10) / 10, 330, 0, 120, 0.08, 200)
+            for seed in range(count)]
+
+
+def test_first_change_is_the_first_day_the_decline_shows_in_the_data() -> None:
+    for story in CHURN_STORIES:
+        for acc in _accounts(story):
+            assert acc.onset_day <= (acc.first_change_day or acc.onset_day) < acc.churn_day, story
+            if story in ("champion_leaves", "login_only", "nps_detractor_quiet"):
+                assert acc.first_change_day == acc.onset_day, story
+    # a seat contraction changes on the first day a leaver's expected events drop to zero while the account is
+    # still a customer (every user of an established account has events on every day before that)
+    contractions = _accounts("seat_contraction")
+    for acc in contractions:
+        before_churn = acc.lam[:, :acc.churn_day]
+        stopped = np.flatnonzero((before_churn == 0).any(axis=0))
+        assert acc.first_change_day == (int(stopped[0]) if stopped.size else None)
+    later = [acc.first_change_day - acc.onset_day for acc in contractions if acc.first_change_day is not None]
+    assert max(later) >= 7, later      # the first leaver can stop weeks into the window
+    # an escalation begins with its first urgent ticket, which can come weeks after the window opens
+    escalations = _accounts("support_escalation")
+    assert all(acc.first_change_day == min(t[0] for t in acc.urgent_tickets) for acc in escalations)
+    assert max(acc.first_change_day - acc.onset_day for acc in escalations) >= 14
+    # a gradual decline's usage first falls on the day after the window opens (a step at once, a curve slowly)
+    assert all(acc.first_change_day == acc.onset_day + 1 for acc in _accounts("gradual_decline"))
+
+
 @pytest.fixture(scope="module")
 def small_suite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary]:
     db = tmp_path_factory.mktemp("story_suite") / "suite.duckdb"
@@ -96,12 +128,15 @@ def test_generator_writes_the_demo_schema_and_every_story(small_suite: tuple[Pat
             assert found == [c[0] for c in columns], table
         rows = con.execute("select story, is_churn_story, count(*), min(users), "
                            "count(*) filter (where is_churn_story and not (contract_start_date <= decline_onset_date "
-                           "and decline_onset_date < churned_at)) "
+                           "and decline_onset_date < churned_at)), "
+                           "count(*) filter (where first_change_date < decline_onset_date "
+                           "or first_change_date >= churned_at or (first_change_date is null) = is_churn_story "
+                           "and story <> 'seat_contraction') "
                            "from story_meta.account_stories group by all").fetchall()
         assert {r[0] for r in rows} == set(CHURN_STORIES) | set(FINE_STORIES)
-        for story, is_churn, count, min_users, bad_dates in rows:
+        for story, is_churn, count, min_users, bad_dates, bad_changes in rows:
             assert is_churn == (story in CHURN_STORIES)
-            assert count == 5 and min_users >= 2 and bad_dates == 0, story
+            assert count == 5 and min_users >= 2 and bad_dates == 0 and bad_changes == 0, story
         # fine accounts file urgent tickets too, some open a week or more or rated bad (seventh pass)
         fine_urgent = con.execute(
             "select count(*), count(*) filter (where t.satisfaction = 'bad' or t.solved_at is null "
@@ -122,10 +157,16 @@ def test_small_suite_warns_early_and_quietly(small_suite: tuple[Path, Summary]) 
     assert s.fine_warned_days <= 0.079, f"fine account-days yellow or red: {s.fine_warned_days:.2%}"
     assert s.fine_red_days <= 0.015, f"fine account-days red: {s.fine_red_days:.1%}"
     assert s.auc >= s.auc_activity + 0.20, f"AUC {s.auc:.3f} vs activity {s.auc_activity:.3f}"
-    # one account below the current defaults' figures on this small suite (E: 96 %, 68 %, 0.905; the
-    # full suite's figures are in docs/story_suite.md), well above the defaults before issue 15
-    # (52 %, 28 %, 0.827) and the issue's targets (85 %, 60 %, 0.90)
-    assert s.target_churners == 25
-    assert s.warned_28 >= 0.92, f"warned 28 days ahead: {s.warned_28:.0%}"
-    assert s.warned_42 >= 0.64, f"warned 42 days ahead: {s.warned_42:.0%}"
-    assert s.auc >= 0.90, f"AUC after onset {s.auc:.3f}"
+    # one account below the current defaults' figures on this small suite, well above the defaults before
+    # issue 15 and the issue's targets (85 %, 60 %, 0.90); the full suite's figures are in docs/story_suite.md.
+    # Dated from the first change (the targets' churners): 21 churners, E 100 % (21), 81 % (17), 0.930.
+    assert s.target_churners == 21
+    assert s.warned_28 >= 20 / 21, f"warned 28 days ahead: {s.warned_28:.0%}"
+    assert s.warned_42 >= 16 / 21, f"warned 42 days ahead: {s.warned_42:.0%}"
+    assert s.auc >= 0.90, f"AUC after the decline began {s.auc:.3f}"
+    # dated from the window's first day (the figures before the eleventh pass): 25 churners, E 96 %, 68 %,
+    # 0.905; the defaults before issue 15 gave 52 %, 28 %, 0.827
+    assert s.target_churners_window == 25
+    assert s.warned_28_window >= 0.92, f"warned 28 days ahead: {s.warned_28_window:.0%}"
+    assert s.warned_42_window >= 0.64, f"warned 42 days ahead: {s.warned_42_window:.0%}"
+    assert s.auc_window >= 0.90, f"AUC after the window's first day {s.auc_window:.3f}"
