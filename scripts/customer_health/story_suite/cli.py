@@ -25,7 +25,7 @@ INTRO = """# The story suite
 
 Early warning checked on data the score was never tuned on (issue 15). `health-story-suite`
 generates many accounts per story (scripts/customer_health/story_suite/stories.py), with wide random parameters,
-known decline onset and churn dates, from 2 to 2,000 users and from a few events a week to
+known decline windows, first changes and churn dates, from 2 to 2,000 users and from a few events a week to
 thousands a day, into the demo's source tables (plus `story_meta.account_stories`). It then builds
 the project on it and reads `account_health_daily`:
 
@@ -33,10 +33,20 @@ the project on it and reads `account_health_daily`:
   before they churned;
 - **median lead**: days before churn of the first yellow or red day within the 90 days before
   (0 when never warned);
-- **AUC after onset**: a story's account-days from its decline onset to churn against every
-  account-day of the fine stories (a lower score should mean risk); **activity AUC**: the same days
+- **AUC after the decline began**: a story's account-days from the day its decline began to churn against
+  every account-day of the fine stories (a lower score should mean risk); **activity AUC**: the same days
   ranked by every event of the last 30 days (the backtest's naive baseline);
+- **decline began**: the median days before churn of the first day the decline shows in the account's
+  data (`first_change_date`);
 - fine stories: the share of their account-days yellow, and red.
+
+When a decline began: each story draws its decline inside a window (`decline_onset_date`, its first day),
+but the data does not always change on that day: a seat contraction's leavers stop at random days inside the
+window (an account can draw no leaver at all), an escalation starts with its first urgent ticket, usage
+curves start falling the day after. The generator records the first day the change shows in the generated
+data (`first_change_date`), and the targets ("churners whose decline began 6 or more weeks before churn",
+the AUC after the decline began) date the decline from it (issue 15, eleventh pass). The same figures
+dated from the window's first day are printed below the targets: they are the figures of the passes before.
 
 ```bash
 .venv/bin/health-story-suite           # full suite (about 10 minutes), rewrites this file
