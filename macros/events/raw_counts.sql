@@ -64,30 +64,26 @@
 
 {% macro events_raw_counts_saved(events) %}
     {#- The saved counts' relation: in the schema of int_events_attributed (`events`). -#}
-    {{ return(api.Relation.create(database=events.database, schema=events.schema, identifier='events_raw_counts_saved')) }}
+    {{ return(invocation_saved_table(events, 'events_raw_counts_saved')) }}
 {%- endmacro %}
 
 {% macro events_raw_counts_save_sql(raw_tracks, compiled_sql) %}
     {#- Appended to int_events_attributed's pre-hook: when its compiled query (`compiled_sql`)
         carries the raw counts, replace the saved counts by them, stamped with this invocation
-        and `raw_tracks`' name. Starts with ';' when it writes; '' otherwise. -#}
+        and `raw_tracks`' name (macros/incremental/invocation_saved_rows.sql). Starts with ';'
+        when it writes; '' otherwise. -#}
     {%- set found = modules.re.search(
         '^-- \\[raw events counted: ([0-9]+) rows, ([0-9]+) without an id or a timestamp\\]$',
         compiled_sql or '', modules.re.M) -%}
     {%- if not found -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set saved = events_raw_counts_saved(this) -%}
-    ;
-    create table if not exists {{ saved }} (
-        invocation_id {{ dbt.type_string() }},
-        raw_relation {{ dbt.type_string() }},
-        count_rows {{ dbt.type_bigint() }},
-        count_missing {{ dbt.type_bigint() }}
-    );
-    delete from {{ saved }};
-    insert into {{ saved }} (invocation_id, raw_relation, count_rows, count_missing)
-    values ('{{ invocation_id }}', '{{ raw_tracks | string | replace("'", "''") }}', {{ found.group(1) }}, {{ found.group(2) }})
+    {{ return(invocation_rows_save_sql(
+        events_raw_counts_saved(this),
+        [['raw_relation', dbt.type_string()], ['count_rows', dbt.type_bigint()], ['count_missing', dbt.type_bigint()]],
+        "select '" ~ (raw_tracks | string | replace("'", "''")) ~ "' as raw_relation, "
+        ~ found.group(1) ~ " as count_rows, " ~ found.group(2) ~ " as count_missing"
+    )) }}
 {%- endmacro %}
 
 {% macro events_raw_counts_sql(raw_tracks, events) %}
@@ -97,15 +93,11 @@
     {%- if not execute or incremental_materialization() != 'incremental' -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set saved = events_raw_counts_saved(events) -%}
-    {%- if adapter.get_columns_in_relation(saved) | length == 0 -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set rows = run_query(
-        "select count_rows, count_missing from " ~ saved
-        ~ " where invocation_id = '" ~ invocation_id ~ "'"
-        ~ " and raw_relation = '" ~ (raw_tracks | string | replace("'", "''")) ~ "'"
-    ).rows -%}
+    {%- set saved = invocation_saved_rows_sql(
+        events_raw_counts_saved(events), ['count_rows', 'count_missing'],
+        "raw_relation = '" ~ (raw_tracks | string | replace("'", "''")) ~ "'"
+    ) -%}
+    {%- set rows = [] if saved is none else run_query(saved).rows -%}
     {%- if rows | length != 1 -%}
         {{ return(none) }}
     {%- endif -%}
