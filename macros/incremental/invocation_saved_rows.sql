@@ -20,10 +20,7 @@
         the columns rows_sql names, as [name, type] pairs. -#}
     ;
     create table if not exists {{ saved }} (
-        invocation_id {{ dbt.type_string() }},
-        {%- for column in columns %}
-        {{ column[0] }} {{ column[1] }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        invocation_id {{ dbt.type_string() }}{% for column in columns %}, {{ column[0] }} {{ column[1] }}{% endfor %}
     );
     delete from {{ saved }};
     insert into {{ saved }} (invocation_id{% for column in columns %}, {{ column[0] }}{% endfor %})
