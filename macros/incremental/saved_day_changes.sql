@@ -26,52 +26,39 @@
 
 {% macro account_day_saved_changes(state) %}
     {#- The saved list's relation: in the schema of int_events_attributed (state.events). -#}
-    {{ return(api.Relation.create(
-        database=state.events.database, schema=state.events.schema, identifier='account_day_changes_saved'
-    )) }}
+    {{ return(invocation_saved_table(state.events, 'account_day_changes_saved')) }}
 {%- endmacro %}
 
 {% macro account_day_changes_for(state) %}
     {#- This run's change list for a not-full incremental state: the saved list when it was saved
         by this invocation from a state at or before this one, else account_day_changes_sql(). -#}
-    {%- set saved = account_day_saved_changes(state) -%}
-    {%- if execute and adapter.get_columns_in_relation(saved) | length > 0 -%}
-        {%- set usable = run_query(
-            "select count(*) from " ~ saved ~ " where account_id is null"
-            ~ " and invocation_id = '" ~ invocation_id ~ "'"
-            ~ " and cutoff <= " ~ state.cutoff
-            ~ " and previous_as_of <= " ~ state.previous_as_of
-        ).rows[0][0] -%}
-        {%- if usable > 0 -%}
-            {{ return(
-                "select account_id, from_date from " ~ saved
-                ~ " where account_id is not null and invocation_id = '" ~ invocation_id ~ "'"
-            ) }}
-        {%- endif -%}
+    {%- set saved = invocation_saved_rows_sql(
+        account_day_saved_changes(state), ['account_id', 'from_date', 'cutoff', 'previous_as_of']
+    ) -%}
+    {%- if saved is not none and run_query(
+        "select count(*) from (" ~ saved ~ ") as saved where account_id is null"
+        ~ " and cutoff <= " ~ state.cutoff ~ " and previous_as_of <= " ~ state.previous_as_of
+    ).rows[0][0] > 0 -%}
+        {{ return("select account_id, from_date from (" ~ saved ~ ") as saved where account_id is not null") }}
     {%- endif -%}
     {{ return(account_day_changes_sql(state)) }}
 {%- endmacro %}
 
 {% macro account_day_save_changes_sql(state) %}
     {#- Appended to int_user_account_days' pre-hook after account_day_delete_sql() (same
-        connection: its temporary table holds the list): replace the saved list by this run's,
-        with a row without an account that carries the state it was computed from (so an empty
-        list is saved too). Starts with ';' when it writes. -#}
+        connection: its temporary table holds the list): replace the saved list by this run's
+        (macros/incremental/invocation_saved_rows.sql), with a row without an account that
+        carries the state it was computed from (so an empty list is saved too). Starts with ';'
+        when it writes. -#}
     {%- if incremental_materialization() == 'incremental' and is_incremental() and not state.full -%}
-        {%- set saved = account_day_saved_changes(state) -%}
-        ;
-        create table if not exists {{ saved }} (
-            account_id {{ dbt.type_string() }},
-            from_date date,
-            invocation_id {{ dbt.type_string() }},
-            cutoff {{ dbt.type_timestamp() }},
-            previous_as_of date
-        );
-        delete from {{ saved }};
-        insert into {{ saved }} (account_id, from_date, invocation_id, cutoff, previous_as_of)
-        select account_id, from_date, '{{ invocation_id }}', {{ state.cutoff }}, {{ state.previous_as_of }}
-        from {{ account_day_changes_table() }}
-        union all
-        select null, null, '{{ invocation_id }}', {{ state.cutoff }}, {{ state.previous_as_of }}
+        {{ return(invocation_rows_save_sql(
+            account_day_saved_changes(state),
+            [['account_id', dbt.type_string()], ['from_date', 'date'],
+             ['cutoff', dbt.type_timestamp()], ['previous_as_of', 'date']],
+            "select account_id, from_date, " ~ state.cutoff ~ " as cutoff, " ~ state.previous_as_of
+            ~ " as previous_as_of from " ~ account_day_changes_table()
+            ~ " union all select null, null, " ~ state.cutoff ~ ", " ~ state.previous_as_of
+        )) }}
     {%- endif -%}
+    {{ return('') }}
 {%- endmacro %}

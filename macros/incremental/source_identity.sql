@@ -45,9 +45,8 @@
         or user_key (a new engine version), so keys kept and keys computed now would not
         match (a regrouped user's kept events would not be found). Read
         before the run changes the table. `raw_tracks`: the model's source() of the raw
-        events; the rows without an id or a timestamp are counted with one `is null` filter
-        each, which the engine answers from each row group's statistics instead of reading
-        every id. The pre-hook saves the counts for data_quality_issues (events_raw_counts_*). -#}
+        events, counted by events_raw_counts_query() (macros/events/raw_counts.sql), the same
+        counts data_quality_event_issues takes; the pre-hook saves them for it (events_raw_counts_*). -#}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
@@ -62,13 +61,12 @@
         "select (select built.config_hash from " ~ this ~ " as built limit 1), "
         ~ "cast(" ~ dbt.hash(source_identity_literal()) ~ " as " ~ dbt.type_string() ~ "), "
         ~ "(select count(*) from " ~ this ~ "), "
-        ~ "(select count(*) from " ~ raw_tracks ~ "), "
-        ~ "(select count(*) from " ~ raw_tracks ~ " where id is null) "
-        ~ "+ (select count(*) from " ~ raw_tracks ~ " where id is not null and " ~ adapter.quote('timestamp') ~ " is null), "
+        ~ "raw_counts.count_rows, raw_counts.count_missing, "
         ~ "(select min(case when built.event_key = " ~ hash_key('built.event_id') ~ " then 1 else 0 end) from "
         ~ "(select kept.event_id, kept.event_key from " ~ this ~ " as kept limit 1) as built), "
         ~ "(select min(case when built.user_key = " ~ hash_key('built.user_id') ~ " then 1 else 0 end) from "
-        ~ "(select kept.user_id, kept.user_key from " ~ this ~ " as kept where kept.user_id is not null limit 1) as built)"
+        ~ "(select kept.user_id, kept.user_key from " ~ this ~ " as kept where kept.user_id is not null limit 1) as built) "
+        ~ "from (" ~ events_raw_counts_query(raw_tracks) ~ ") as raw_counts"
     ).rows[0] -%}
     {%- set counts = {'raw_rows': row[3] | int, 'raw_missing': row[4] | int} -%}
     {%- set loadable = counts.raw_rows - counts.raw_missing -%}
