@@ -11,6 +11,7 @@ import pytest
 
 from customer_health.story_suite import cli
 from customer_health.story_suite.report import DEMO_FINE_STORIES, DEMO_META_SQL, summarise
+from tests.python.support.story_report_tables import write_score_days
 
 # (account, story, churned_at, decline_start_date)
 ACCOUNTS = [
@@ -38,18 +39,11 @@ DAYS = [
 def _warehouse(path: Path) -> Path:
     con = duckdb.connect(str(path))
     try:
-        for schema in ("demo_meta", "marts", "backtest"):
-            con.execute(f"create schema {schema}")
+        con.execute("create schema demo_meta")
         con.execute("create table demo_meta.account_timelines (account_id varchar, story varchar, "
                     "churned_at date, decline_start_date date)")
         con.executemany("insert into demo_meta.account_timelines values (?, ?, ?, ?)", ACCOUNTS)
-        con.execute("create table marts.account_health_daily (account_id varchar, as_of_date date, "
-                    "health_score integer, health_band varchar)")
-        con.execute("create table backtest.health_backtest_account_days (account_id varchar, as_of_date date, "
-                    "count_events_30d integer)")
-        con.executemany("insert into marts.account_health_daily values (?, ?, ?, ?)", [d[:4] for d in DAYS])
-        con.executemany("insert into backtest.health_backtest_account_days values (?, ?, ?)",
-                        [(d[0], d[1], d[4]) for d in DAYS])
+        write_score_days(con, DAYS)
     finally:
         con.close()
     return path

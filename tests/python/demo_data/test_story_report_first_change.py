@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from customer_health.story_suite.report import markdown, summarise
+from tests.python.support.story_report_tables import write_score_days
 
 # (account, story, is churn story, window onset, first change, churned_at)
 ACCOUNTS = [
@@ -40,17 +41,11 @@ DAYS = [
 @pytest.fixture()
 def suite(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(tmp_path / "suite.duckdb"))
-    for schema in ("story_meta", "marts", "backtest"):
-        con.execute(f"create schema {schema}")
+    con.execute("create schema story_meta")
     con.execute("create table story_meta.account_stories (account_id varchar, story varchar, is_churn_story boolean, "
                 "decline_onset_date date, first_change_date date, churned_at date)")
     con.executemany("insert into story_meta.account_stories values (?, ?, ?, ?, ?, ?)", ACCOUNTS)
-    con.execute("create table marts.account_health_daily (account_id varchar, as_of_date date, "
-                "health_score integer, health_band varchar)")
-    con.execute("create table backtest.health_backtest_account_days (account_id varchar, as_of_date date, "
-                "count_events_30d integer)")
-    con.executemany("insert into marts.account_health_daily values (?, ?, ?, ?)", DAYS)
-    con.executemany("insert into backtest.health_backtest_account_days values (?, ?, 10)", [d[:2] for d in DAYS])
+    write_score_days(con, DAYS)   # 10 events on every day
     yield con
     con.close()
 
