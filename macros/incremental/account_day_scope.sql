@@ -1,6 +1,7 @@
 {#-
     Incremental upkeep of the tables keyed by account and day (int_user_account_days,
-    int_user_feature_days): each run rebuilds, per account, every day from the first one
+    int_user_feature_days; int_user_milestone_completions, whose rows are dated by the day a
+    milestone was completed): each run rebuilds, per account, every day from the first one
     that can have changed since the table was last built, and keeps the days before it.
 
     What can change a day's rows:

@@ -16,13 +16,28 @@
     {#- A hash of the event catalog and of the source tables read: when the catalog changes,
         every event weighs differently; when a *_schema var names other tables, every row
         comes from other data (source_identity()). -#}
+    {{ return(seed_config_hash_sql(event_catalog, ['event', 'feature', 'weight', 'is_meaningful'], 'catalog_rows')) }}
+{%- endmacro %}
+
+{% macro milestones_config_hash_sql(activation_milestones) %}
+    {#- A hash of the activation milestones (which event completes which milestone) and of the
+        source tables read: when either changes, every completion is recomputed
+        (int_user_milestone_completions). The description is not read by the model. -#}
+    {{ return(seed_config_hash_sql(activation_milestones, ['milestone', 'event'], 'milestone_rows')) }}
+{%- endmacro %}
+
+{% macro seed_config_hash_sql(seed, columns, alias) %}
+    {#- A hash of a configuration seed's columns that a model reads, and of source_identity(). -#}
+    {%- set sql -%}
     select {{ fingerprint_agg('row_text') }} as config_part
     from (
-        select {{ row_fingerprint(['event', 'feature', 'weight', 'is_meaningful']) }} as row_text
-        from {{ event_catalog }}
+        select {{ row_fingerprint(columns) }} as row_text
+        from {{ seed }}
         union all
         select {{ source_identity_literal() }}
-    ) as catalog_rows
+    ) as {{ alias }}
+    {%- endset -%}
+    {{ return(sql) }}
 {%- endmacro %}
 
 {% macro crm_accounts_hash_sql(crm_accounts) %}

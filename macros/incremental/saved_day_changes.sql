@@ -3,8 +3,8 @@
     per model. int_user_account_days' pre-hook saves the list it computed in a real table next to
     int_events_attributed (account_day_changes_saved), with the run's invocation_id and the state
     it was computed from (cutoff, previous_as_of); the other readers in the same run
-    (int_user_feature_days' pre-hook, product_activity_daily) read it instead of recomputing it
-    when their own state is not older.
+    (the pre-hooks of int_user_feature_days and int_user_milestone_completions,
+    product_activity_daily) read it instead of recomputing it when their own state is not older.
 
     Why that is exact. The list's inputs (stg_segment__tracks, stg_segment__groups,
     int_events_attributed) are the same relations for every reader and, within one invocation,

@@ -39,7 +39,7 @@ INCREMENTAL_MODELS = ("intermediate.int_events_attributed", "intermediate.int_us
                       "intermediate.int_account_health_component_scores", "intermediate.int_account_health_scores",
                       "intermediate.int_account_health_bands", "intermediate.int_account_arr_daily",
                       "intermediate.int_user_last_active_days", "intermediate.data_quality_irregular_events",
-                      "intermediate.int_account_feature_use")
+                      "intermediate.int_account_feature_use", "intermediate.int_user_milestone_completions")
 
 
 def build(db: Path, as_of: dt.date, target: Path, *extra: str) -> None:
@@ -166,49 +166,57 @@ def test_a_far_back_move_reached_the_running_state(loaded_day_by_day: tuple[Path
     assert moved == 1
 
 
-def move_a_sole_feature_user(db: Path) -> tuple[str, str]:
+def move_user_off_account(con: duckdb.DuckDBPyConnection, chosen_sql: str, group_id: str) -> tuple[str, str, str]:
     """A group call loaded now, dated just before a user's first event for an account, moves that
-    user's events there to another account. The user chosen is the only one who ever used some
-    key feature for the account, through events without a context account, all long before the
-    running state's horizon: the account's first and last use of that feature (int_account_feature_use)
-    must go. Returns the account and the feature."""
-    with duckdb.connect(str(db)) as con:
-        account, feature, user, moved_at = con.execute(f"""
-            with sole as (
-                select account_id, feature, min(user_id) as user_id
-                from intermediate.int_user_feature_days
-                group by account_id, feature
-                having count(distinct user_id) = 1 and max(used_date) < date '{AS_OF}' - 100
-            ),
+    user's events there to another account. `chosen_sql` selects candidate (account_id, user_id,
+    item) rows; the first one, by account and item, whose user reached the account only through
+    events without a context account is moved. Returns the account, the item and the user."""
+    account, item, user, moved_at = con.execute(f"""
+        with chosen as ({chosen_sql}),
 
-            user_events as (
-                select
-                    events.account_id,
-                    events.user_id,
-                    min(events.event_at) as first_event_at,
-                    bool_or(events.has_context_account) as any_context
-                from intermediate.int_events_attributed as events
-                inner join sole
-                    on events.account_id = sole.account_id and events.user_id = sole.user_id
-                group by events.account_id, events.user_id
-            )
+        user_events as (
+            select
+                events.account_id,
+                events.user_id,
+                min(events.event_at) as first_event_at,
+                bool_or(events.has_context_account) as any_context
+            from intermediate.int_events_attributed as events
+            inner join chosen
+                on events.account_id = chosen.account_id and events.user_id = chosen.user_id
+            group by events.account_id, events.user_id
+        )
 
-            select sole.account_id, sole.feature, sole.user_id, user_events.first_event_at - interval 1 second
-            from sole
-            inner join user_events
-                on sole.account_id = user_events.account_id and sole.user_id = user_events.user_id
-            where not user_events.any_context
-            order by sole.account_id, sole.feature
-            limit 1
-        """).fetchone()
-        inserted = con.execute(f"""
-            insert into segment.groups
-            select 'sole-feature-group', ?, other.account_id, cast(? as timestamp), timestamp '{AS_OF} 13:00:00',
-                   other.name, other.plan
-            from crm.accounts as other
-            where other.account_id = (select min(account_id) from crm.accounts where account_id <> ?)
-        """, [user, moved_at, account]).fetchone()[0]
+        select chosen.account_id, chosen.item, chosen.user_id, user_events.first_event_at - interval 1 second
+        from chosen
+        inner join user_events
+            on chosen.account_id = user_events.account_id and chosen.user_id = user_events.user_id
+        where not user_events.any_context
+        order by chosen.account_id, chosen.item, chosen.user_id
+        limit 1
+    """).fetchone()
+    inserted = con.execute(f"""
+        insert into segment.groups
+        select ?, ?, other.account_id, cast(? as timestamp), timestamp '{AS_OF} 13:00:00',
+               other.name, other.plan
+        from crm.accounts as other
+        where other.account_id = (select min(account_id) from crm.accounts where account_id <> ?)
+    """, [group_id, user, moved_at, account]).fetchone()[0]
     assert inserted == 1
+    return account, item, user
+
+
+def move_a_sole_feature_user(db: Path) -> tuple[str, str]:
+    """The user moved (move_user_off_account) is the only one who ever used some key feature for
+    the account, through events without a context account, all long before the running state's
+    horizon: the account's first and last use of that feature (int_account_feature_use) must go.
+    Returns the account and the feature."""
+    with duckdb.connect(str(db)) as con:
+        account, feature, _ = move_user_off_account(con, f"""
+            select account_id, feature as item, min(user_id) as user_id
+            from intermediate.int_user_feature_days
+            group by account_id, feature
+            having count(distinct user_id) = 1 and max(used_date) < date '{AS_OF}' - 100
+        """, "sole-feature-group")
     return account, feature
 
 
@@ -221,31 +229,97 @@ def test_a_moved_sole_feature_user_reached_the_feature_state(loaded_day_by_day: 
     incremental, _ = loaded_day_by_day
     moved, refreshed, (account, feature) = build_edited_and_refreshed(incremental, tmp_path, move_a_sole_feature_user)
     assert mismatched_relations(moved, refreshed) == {}
-    state = "select first_used_date, last_used_date from {}.intermediate.int_account_feature_use " \
-            "where account_id = ? and feature = ?"
-    with duckdb.connect() as con:
-        con.execute(f"attach '{incremental}' as before (read_only)")
-        con.execute(f"attach '{moved}' as after (read_only)")
-        before = con.execute(state.format("before"), [account, feature]).fetchall()
-        after = con.execute(state.format("after"), [account, feature]).fetchall()
+    before, after = before_and_after(incremental, moved, "select first_used_date, last_used_date "
+                                     "from {}.intermediate.int_account_feature_use where account_id = ? and feature = ?",
+                                     [account, feature])
     assert before and before != after, (account, feature, before, after)
 
 
+def before_and_after(before_db: Path, after_db: Path, sql: str, params: list) -> tuple[list[tuple], list[tuple]]:
+    """The rows of one query (`sql`, with {} for the database) on two warehouses."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{before_db}' as before (read_only)")
+        con.execute(f"attach '{after_db}' as after (read_only)")
+        return (con.execute(sql.format("before"), params).fetchall(),
+                con.execute(sql.format("after"), params).fetchall())
+
+
+def move_and_backdate_milestone_completions(db: Path) -> dict[str, tuple]:
+    """Two changes to kept milestone completions (int_user_milestone_completions), both found
+    only through the account-day change list: a user who completed a milestone for an account
+    long ago is moved off it (move_user_off_account), and another completion gets an earlier
+    event of its milestone, dated six weeks before it and loaded only now. Returns each change's
+    (account, user, milestone)."""
+    with duckdb.connect(str(db)) as con:
+        account, milestone, user = move_user_off_account(con, f"""
+            select account_id, user_id, milestone as item
+            from intermediate.int_user_milestone_completions
+            where completed_date < date '{AS_OF}' - 100
+        """, "milestone-user-group")
+        late = con.execute(f"""
+            select completions.account_id, completions.user_id, completions.milestone, milestones.event
+            from intermediate.int_user_milestone_completions as completions
+            inner join config.activation_milestones as milestones
+                on completions.milestone = milestones.milestone
+            where completions.completed_date between date '{AS_OF}' - 150 and date '{AS_OF}' - 60
+                and completions.user_id <> ?
+            order by completions.account_id, completions.user_id, completions.milestone
+            limit 1
+        """, [user]).fetchone()
+        inserted = con.execute(f"""
+            insert into segment.tracks
+            select 'backdated-milestone', null, ?, ?, ?, completed_date - interval 42 day + interval 9 hour,
+                   timestamp '{AS_OF} 13:00:00', ?
+            from intermediate.int_user_milestone_completions
+            where account_id = ? and user_id = ? and milestone = ?
+        """, [late[1], late[3], late[3], late[0], late[0], late[1], late[2]]).fetchone()[0]
+    assert inserted == 1
+    return {"moved": (account, user, milestone), "backdated": late[:3]}
+
+
+def test_moved_and_backdated_milestone_completions(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """The completions are kept from run to run (int_user_milestone_completions is incremental):
+    a completion whose user moved off the account long ago, and one whose milestone event turns
+    out to be six weeks earlier, are recomputed; the run equals a full refresh, and both rows
+    really changed."""
+    incremental, _ = loaded_day_by_day
+    changed, refreshed, edits = build_edited_and_refreshed(incremental, tmp_path, move_and_backdate_milestone_completions)
+    assert mismatched_relations(changed, refreshed) == {}
+    completion = "select completed_date from {}.intermediate.int_user_milestone_completions " \
+                 "where account_id = ? and user_id = ? and milestone = ?"
+    moved_before, moved_after = before_and_after(incremental, changed, completion, list(edits["moved"]))
+    late_before, late_after = before_and_after(incremental, changed, completion, list(edits["backdated"]))
+    assert moved_before and moved_before != moved_after, (edits, moved_before, moved_after)
+    assert late_after == [(late_before[0][0] - dt.timedelta(days=42),)], (edits, late_before, late_after)
+
+
 def test_changed_configuration_rebuilds_every_day(loaded_day_by_day: tuple[Path, Path], tmp_path: Path) -> None:
-    """New vars on an incremental run: every stored day is recomputed (the configuration hash,
-    score_version and band settings on each row differ), so it equals a full refresh with them."""
+    """New vars and a changed configuration seed on an incremental run: every stored day is
+    recomputed (the configuration hash, score_version and band settings on each row differ), so it
+    equals a full refresh with them. The seed change (data_connected completed by another event)
+    is read by int_user_milestone_completions through its own hash of activation_milestones."""
     incremental, full = loaded_day_by_day
+    project = copy_project(tmp_path / "project")
+    milestones = project / "seeds" / "activation_milestones.csv"
+    text = milestones.read_text()
+    edited = text.replace("data_connected,data_source_connected,", "data_connected,integration_connected,")
+    assert edited != text
+    milestones.write_text(edited)
     changed = {"champion_dark_days": 10, "band_hysteresis_points": 5}
     vars_text = "{" + ", ".join([f"as_of_date: {AS_OF.isoformat()}", *(f"{k}: {v}" for k, v in changed.items())]) + "}"
     reconfigured, refreshed = tmp_path / "reconfigured.duckdb", tmp_path / "refreshed.duckdb"
     shutil.copyfile(incremental, reconfigured)
     shutil.copyfile(full, refreshed)
     for db, extra in ((reconfigured, []), (refreshed, ["--full-refresh"])):
-        result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, target_path=tmp_path / "target")
+        result = run_dbt([*BUILD, *extra, "--vars", vars_text], db, project_dir=project, target_path=tmp_path / "target")
         assert result.returncode == 0, result.stdout[-4000:]
     assert mismatched_relations(reconfigured, refreshed) == {}
     # and the change did move something, so the comparison is not between two unchanged builds
     assert differences(incremental, reconfigured, "marts.account_health_daily")[0] > 0
+    connected_before, connected_after = before_and_after(
+        incremental, reconfigured, "select account_id, user_id, completed_date from {}.intermediate."
+        "int_user_milestone_completions where milestone = 'data_connected' order by all", [])
+    assert connected_before and connected_before != connected_after
 
 
 def change_old_seats_and_nps_in_place(db: Path) -> dict[str, str]:
