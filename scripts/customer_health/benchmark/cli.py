@@ -33,6 +33,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-doc", action="store_true", help="print the table but leave docs/benchmarks.md alone")
     parser.add_argument("--max-wait", type=int, default=600,
                         help="seconds to wait for a quiet machine before each size (default 600)")
+    parser.add_argument("--repeats", type=int, default=3, choices=range(1, 10), metavar="N",
+                        help="run the daily build (each time from the same copy of the warehouse) and the builds "
+                             "over empty tables N times and report the median (default 3; 1 to 9)")
     return parser.parse_args(argv)
 
 
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for size_name in sizes:
         try:
-            results[size_name] = measure.benchmark(size_name, args.workdir, args.max_wait)
+            results[size_name] = measure.benchmark(size_name, args.workdir, args.max_wait, args.repeats)
         except RuntimeError as error:
             log.error("%s: %s", size_name, error)
             return 1

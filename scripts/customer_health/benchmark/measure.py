@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from customer_health.benchmark.results import DAILY_SELECTOR, END_DATE, SEED, SIZES, Result, Step
+from customer_health.benchmark.results import DAILY_SELECTOR, END_DATE, SEED, SIZES, Result, Step, median_step
 from customer_health.paths import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
@@ -213,7 +213,30 @@ def run_floor_query(db_path: Path, as_of: dt.date) -> None:
         raise RuntimeError("the floor query returned no accounts")
 
 
-def benchmark(size_name: str, workdir: Path, max_wait_seconds: int) -> Result:
+def copy_warehouse(source: Path, destination: Path) -> None:
+    """Copy a closed DuckDB warehouse file (and its write-ahead log, if one was left)."""
+    shutil.copyfile(source, destination)
+    wal, copied_wal = Path(f"{source}.wal"), Path(f"{destination}.wal")
+    if wal.exists():
+        shutil.copyfile(wal, copied_wal)
+    else:
+        copied_wal.unlink(missing_ok=True)
+
+
+def timed_runs(repeats: int, command: list[str], env: dict[str, str], label: str,
+               before_each=None) -> tuple[Step, list[float]]:
+    """Run the same build `repeats` times (before_each(i) prepares run i): the median step and
+    each run's seconds. One wall time of a whole build varies by seconds from run to run on a
+    shared machine, more than the daily run's data work itself."""
+    steps = []
+    for run in range(repeats):
+        if before_each is not None:
+            before_each(run)
+        steps.append(timed(command, env, f"{label} ({run + 1} of {repeats})" if repeats > 1 else label))
+    return median_step(steps), [step.seconds for step in steps]
+
+
+def benchmark(size_name: str, workdir: Path, max_wait_seconds: int, repeats: int = 1) -> Result:
     size = SIZES[size_name]
     load_before = wait_for_quiet_machine(max_wait_seconds)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -242,13 +265,20 @@ def benchmark(size_name: str, workdir: Path, max_wait_seconds: int) -> Result:
     # project when vars change, as the --vars of the full build did): parse once, untimed.
     timed([str(BIN / "dbt"), "parse", "--target-path", str(target), "--log-path", str(workdir / "logs"),
            "--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"], env, "parse (untimed)")
-    incremental_build = timed([*dbt, "--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"], env, "incremental build")
+    # each daily run starts from the same warehouse: a copy taken before the first
+    before_daily = workdir / f"{size_name}_before_daily.duckdb"
+    copy_warehouse(db_path, before_daily)
+    incremental_build, daily_runs = timed_runs(
+        repeats, [*dbt, "--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"], env, "incremental build",
+        before_each=lambda run: copy_warehouse(before_daily, db_path) if run else None)
+    for stale in (before_daily, Path(f"{before_daily}.wal")):
+        stale.unlink(missing_ok=True)
     shutil.copyfile(target / "run_results.json", workdir / f"{size_name}_incremental_run_results.json")
     # The same build again with nothing new: the fixed cost of any build (dbt's own work per
     # node, the data tests, the as-of-D marts that read all history, the lookback window).
     repeat_build = timed([*dbt, "--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"], env, "repeat build")
     sync_dry_run = timed([sys.executable, "-m", "customer_health.sync.cli", "salesforce", "--dry-run"], env, "sync dry run")
-    empty_full_build, empty_build, empty_models, dbt_start = time_empty_builds(workdir, size_name)
+    empty = time_empty_builds(workdir, size_name, repeats)
     floor_query = timed_in_process(lambda: run_floor_query(db_path, END_DATE), "floor query")
 
     return Result(size=size_name, measured_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -256,8 +286,10 @@ def benchmark(size_name: str, workdir: Path, max_wait_seconds: int) -> Result:
                   last_day_events=last_day_events, load_before=round(load_before, 2),
                   load_after=round(os.getloadavg()[0], 2), generate=generate, full_build=full_build,
                   incremental_build=incremental_build, repeat_build=repeat_build, sync_dry_run=sync_dry_run,
-                  floor_query=floor_query, empty_build=empty_build, empty_models=empty_models,
-                  dbt_start=dbt_start, empty_full_build=empty_full_build, commit=project_commit())
+                  floor_query=floor_query, empty_build=empty["empty_build"], empty_models=empty["empty_models"],
+                  dbt_start=empty["dbt_start"], empty_full_build=empty["empty_full_build"], commit=project_commit(),
+                  daily_runs=daily_runs, empty_build_runs=empty["empty_build_runs"],
+                  empty_full_build_runs=empty["empty_full_build_runs"])
 
 
 def project_commit() -> str | None:
@@ -267,15 +299,17 @@ def project_commit() -> str | None:
     return described.stdout.strip() or None if described.returncode == 0 else None
 
 
-def time_empty_builds(workdir: Path, size_name: str) -> tuple[Step, Step, Step, Step]:
+def time_empty_builds(workdir: Path, size_name: str, repeats: int = 1) -> dict:
     """What any run costs before it reads a row: the full build (--full-refresh, as of the
     day before) and the daily build (incremental, as of the day) over empty source tables
     (starting dbt, every node, every test query), the daily build without the data tests, and
     starting dbt and loading the parsed project alone (`dbt ls`).
 
     Each build minus the same build over empty tables is its data work: the SQL that reads
-    data. The empty full build starts from an unparsed project like the full build does; the
-    empty daily build from a parsed one like the daily run.
+    data. The empty full build starts from an unparsed project like the full build does (each
+    of its `repeats` runs); the empty daily build from a parsed one like the daily run. Both run
+    `repeats` times (the median counts): over empty tables a run leaves nothing that changes
+    the next one.
     """
     db_path = workdir / f"{size_name}_empty.duckdb"
     db_path.unlink(missing_ok=True)
@@ -283,16 +317,18 @@ def time_empty_builds(workdir: Path, size_name: str) -> tuple[Step, Step, Step, 
                    check=True, capture_output=True)
     env = dbt_env(db_path)
     empty_target = workdir / f"{size_name}_empty_target"
-    shutil.rmtree(empty_target, ignore_errors=True)   # unparsed, like the full build's target
     common = ["--target-path", str(empty_target), "--log-path", str(workdir / "logs")]
     dbt = [str(BIN / "dbt"), "build", "--selector", DAILY_SELECTOR, *common]
     as_of = ["--vars", f"{{as_of_date: {END_DATE.isoformat()}}}"]
-    empty_full_build = timed(
-        [*dbt, "--full-refresh", "--vars", f"{{as_of_date: {(END_DATE - dt.timedelta(days=1)).isoformat()}}}"],
-        env, "empty full build")
+    empty_full_build, empty_full_build_runs = timed_runs(
+        repeats, [*dbt, "--full-refresh", "--vars", f"{{as_of_date: {(END_DATE - dt.timedelta(days=1)).isoformat()}}}"],
+        env, "empty full build",
+        before_each=lambda run: shutil.rmtree(empty_target, ignore_errors=True))  # unparsed, like the full build's
     timed([str(BIN / "dbt"), "parse", *common, *as_of], env, "parse (untimed)")
-    empty_build = timed([*dbt, *as_of], env, "empty build")
+    empty_build, empty_build_runs = timed_runs(repeats, [*dbt, *as_of], env, "empty build")
     empty_models = timed([*dbt, "--exclude-resource-type", "test", *as_of], env, "empty build, models only")
     dbt_start = timed([str(BIN / "dbt"), "ls", "--resource-type", "model", "--output", "name", *common, *as_of],
                       env, "dbt ls")
-    return empty_full_build, empty_build, empty_models, dbt_start
+    return {"empty_full_build": empty_full_build, "empty_full_build_runs": empty_full_build_runs,
+            "empty_build": empty_build, "empty_build_runs": empty_build_runs,
+            "empty_models": empty_models, "dbt_start": dbt_start}

@@ -77,6 +77,15 @@ def stamp(r: Result) -> str:
     return f"measured {r.measured_at[:10]}, commit {r.commit or 'not recorded'}"
 
 
+def runs(r: Result) -> str:
+    """The spread behind a median data work figure (a record of one run each: nothing)."""
+    parts = [f"{len(times)} {name} ({min(times):.1f}-{max(times):.1f} s)"
+             for name, times in (("daily runs", r.daily_runs), ("daily runs over empty tables", r.empty_build_runs),
+                                 ("full builds over empty tables", r.empty_full_build_runs))
+             if times and len(times) > 1]
+    return f"; medians of {', '.join(parts)}" if parts else ""
+
+
 def seconds(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} s"
 
@@ -113,7 +122,7 @@ def data_work_table(results: list[Result]) -> str:
                        f"{growth:+.0f} % (≤ {DOUBLED_HISTORY_GROWTH_TARGET:.0f} %: "
                        f"{verdict(growth <= DOUBLED_HISTORY_GROWTH_TARGET)})")
         lines.append(f"| {r.size} | {seconds(r.full_data_work)} | {seconds(r.daily_data_work)} | {percent(share)} | "
-                     f"{target} | {empty_check} | {growth_text} | {stamp(r)} |")
+                     f"{target} | {empty_check} | {growth_text} | {stamp(r)}{runs(r)} |")
     return "\n".join(lines)
 
 
@@ -252,7 +261,11 @@ Machine:
 
 Data work (issue 18): a build's wall time minus the same build over empty source tables,
 for the full build and the daily (incremental, next-day) run; `-2y` sizes have two years of
-history at the same daily volume (twice the days and the events, `--double-history`).
+history at the same daily volume (twice the days and the events, `--double-history`). The
+daily run and both builds over empty tables run several times (`--repeats`, 3 by default;
+each daily run from the same copy of the warehouse) and their medians count: one run's wall
+time varies by seconds from run to run, more than the daily run's data work itself. The
+full build with data runs once.
 
 {data_work_table(ordered)}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ class Step:
     peak_rss_mb: float
 
 
+def median_step(steps: list[Step]) -> Step:
+    """One figure for a build run several times: the median run's seconds (the lower middle run
+    for an even count, so always a measured time) and the highest peak memory of any run."""
+    return Step(seconds=statistics.median_low(step.seconds for step in steps),
+                peak_rss_mb=max(step.peak_rss_mb for step in steps))
+
+
 @dataclass
 class Result:
     size: str
@@ -83,6 +91,11 @@ class Result:
     dbt_start: Step | None = None     # starting dbt and loading the parsed project (`dbt ls`)
     empty_full_build: Step | None = None  # the full build (--full-refresh) over empty source tables
     commit: str | None = None         # the project's commit measured (`git describe --always --dirty`)
+    # each run's seconds where a build was run several times (--repeats; the Step above is their
+    # median): the daily run (each from the same copy of the warehouse) and the two empty builds
+    daily_runs: list[float] | None = None
+    empty_build_runs: list[float] | None = None
+    empty_full_build_runs: list[float] | None = None
 
     @property
     def incremental_share(self) -> float:
