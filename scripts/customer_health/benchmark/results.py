@@ -131,9 +131,26 @@ class Result:
         return self.empty_build.seconds <= self.empty_full_build.seconds
 
 
+def shared_empty_build(one_year: Result, two_years: Result) -> float | None:
+    """The daily build over empty tables as one figure for both sizes, when both were run several
+    times: over empty tables the data size does not matter, so their runs are runs of one build
+    and their median (median_low of all of them) is the firmer figure. None otherwise."""
+    if one_year.commit != two_years.commit or not (one_year.empty_build_runs and two_years.empty_build_runs):
+        return None
+    runs = [*one_year.empty_build_runs, *two_years.empty_build_runs]
+    return statistics.median_low(runs) if len(runs) > 2 else None
+
+
 def doubled_history_growth(one_year: Result, two_years: Result) -> float | None:
-    """Growth (%, to 0.1 %) of the daily run's data work from one year of history to two (same daily volume)."""
-    before, after = one_year.daily_data_work, two_years.daily_data_work
+    """Growth (%, to 0.1 %) of the daily run's data work from one year of history to two (same daily
+    volume): each daily run minus the shared empty build (shared_empty_build()) when there is one,
+    else minus its own size's."""
+    shared = shared_empty_build(one_year, two_years)
+    if shared is not None:
+        before = one_year.incremental_build.seconds - shared
+        after = two_years.incremental_build.seconds - shared
+    else:
+        before, after = one_year.daily_data_work, two_years.daily_data_work
     if before is None or after is None or before <= 0:
         return None
     return round(100.0 * (after - before) / before, 1)

@@ -215,6 +215,29 @@ def test_timed_runs_prepare_each_run_and_return_the_median(tmp_path):
     assert not (tmp_path / "copy.duckdb.wal").exists()
 
 
+def test_the_doubled_history_growth_counts_one_empty_build_for_both_sizes():
+    """Over empty tables the size does not matter: with several runs of each size at one commit, the
+    daily build over empty tables is one figure for both (the median of all six runs), so a machine
+    slower during one size's empty builds does not make that size's data work look smaller."""
+    one_year = results.Result(**{**result("medium", full=61.3, incremental=22.2, empty=14.3, empty_full=18.9,
+                                          commit="abc").__dict__, "empty_build_runs": [13.8, 14.3, 14.4]})
+    two_years = results.Result(**{**result("medium-2y", full=75.5, incremental=26.5, empty=18.7, empty_full=22.0,
+                                           commit="abc").__dict__, "empty_build_runs": [16.6, 18.7, 20.6]})
+    # each size's own: (26.5 - 18.7) vs (22.2 - 14.3) = 7.8 vs 7.9 s, -1.3 %; shared: median_low of the six
+    # = 14.4 s, so 7.8 s to 12.1 s = +55.1 %
+    assert results.shared_empty_build(one_year, two_years) == 14.4
+    assert results.doubled_history_growth(one_year, two_years) == 55.1
+    assert "+55 % (≤ 20 %: FAIL; both minus 14.4 s over empty tables) |" in report.data_work_table([one_year, two_years])
+    assert ("7.8 s to 12.1 s (each daily run minus 14.4 s, the median of both sizes' 3 + 3 daily builds over empty "
+            "tables, the same build whatever the size) = +55 %, FAIL") in report.targets([one_year, two_years])
+    # measured at different commits, or one run each: each size's own empty build
+    other = results.Result(**{**two_years.__dict__, "commit": "def"})
+    assert results.shared_empty_build(one_year, other) is None
+    assert results.doubled_history_growth(one_year, other) == round(100 * (7.8 - 7.9) / 7.9, 1) == -1.3
+    single = [results.Result(**{**r.__dict__, "empty_build_runs": [r.empty_build.seconds]}) for r in (one_year, two_years)]
+    assert results.shared_empty_build(*single) is None
+
+
 def test_memory_targets_of_large_and_xlarge():
     large = result("large", full=115.0, incremental=33.0)
     assert "`large` peaks at or under 6 GB: 2,700 MB, PASS" in report.targets([large])
